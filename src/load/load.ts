@@ -1,0 +1,163 @@
+import { readFile, stat } from 'node:fs/promises';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, isAlias, type Node } from 'yaml';
+import type { Diagnostic } from '../validate/diagnostic.js';
+import { contentHash } from './hash.js';
+import { LIMITS, scanNesting } from './limits.js';
+import { SourceMap, type SourceRange } from './source-map.js';
+
+/** One workflow file after loading: its text, positions and, when it parsed, plain JSON. */
+export interface LoadedFile {
+  /** The path as the user gave it (used in every diagnostic). */
+  file: string;
+  text: string;
+  source: SourceMap;
+  /** The definition as plain JSON; undefined when the file could not be loaded. */
+  definition: unknown;
+  /** `sha256:…` of the canonical JSON; undefined when the file could not be loaded. */
+  hash: string | undefined;
+  /** Problems found while loading (YAML syntax, limits, forbidden keys). */
+  diagnostics: Diagnostic[];
+}
+
+/** Keys that could reach an object's prototype if a consumer ever merged them. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export async function loadFile(file: string): Promise<LoadedFile> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (err) {
+    return failed(file, '', 'file', `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  if (size > LIMITS.maxBytes) {
+    return failed(file, '', 'limits', `the file is ${formatBytes(size)}; workflow files are limited to ${formatBytes(LIMITS.maxBytes)}`);
+  }
+  return loadText(file, await readFile(file, 'utf8'));
+}
+
+/** Parses and normalizes one workflow text. Never throws for bad input. */
+export function loadText(file: string, text: string): LoadedFile {
+  const lines = new LineCounter();
+  if (Buffer.byteLength(text) > LIMITS.maxBytes) {
+    return failed(file, text, 'limits', `the file is larger than ${formatBytes(LIMITS.maxBytes)}, the limit for workflow files`);
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) return failed(file, text, 'yaml', 'the file is not text (it contains a NUL byte); a workflow is a YAML file', nul);
+  const tooDeep = scanNesting(text);
+  if (tooDeep) return failed(file, text, 'limits', tooDeep.message, tooDeep.offset);
+
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  } catch (err) {
+    return failed(file, text, 'yaml', `the YAML parser gave up: ${(err as Error).message}`);
+  }
+  const source = new SourceMap(doc, lines);
+  const result: LoadedFile = { file, text, source, definition: undefined, hash: undefined, diagnostics: [] };
+  const at = (range: SourceRange, rule: string, message: string, severity: Diagnostic['severity'] = 'error') =>
+    result.diagnostics.push({ file, ...range, severity, rule, message });
+
+  for (const error of doc.errors) {
+    at(source.rangeOfOffsets(error.pos[0], error.pos[1]), 'yaml', yamlMessage(error.code, error.message));
+  }
+  for (const warning of doc.warnings) {
+    at(source.rangeOfOffsets(warning.pos[0], warning.pos[1]), 'yaml', yamlMessage(warning.code, warning.message), 'warning');
+  }
+  if (doc.errors.length > 0) return result;
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    at(source.rangeOfOffsets(0, 0), 'yaml', 'the file is empty; a workflow needs at least `revo: 1`, `name` and `steps`');
+    return result;
+  }
+
+  for (const problem of checkNodes(doc.contents)) at(source.rangeOfOffsets(problem.start, problem.end), problem.rule, problem.message);
+  if (result.diagnostics.some((d) => d.severity === 'error')) return result;
+
+  try {
+    result.definition = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+  } catch (err) {
+    const firstAlias = firstAliasOffset(doc.contents);
+    at(source.rangeOfOffsets(firstAlias, firstAlias), 'limits',
+      err instanceof ReferenceError
+        ? `aliases expand to too many nodes (over ${LIMITS.maxAliasCount}); write the values out or use fewer aliases`
+        : `the YAML could not be converted to JSON: ${(err as Error).message}`);
+    return result;
+  }
+  result.hash = contentHash(result.definition);
+  return result;
+}
+
+interface NodeProblem {
+  start: number;
+  end: number;
+  rule: string;
+  message: string;
+}
+
+/** Walks the YAML tree without recursion: depth bound, JSON-only values, forbidden keys. */
+function checkNodes(root: Node): NodeProblem[] {
+  const problems: NodeProblem[] = [];
+  const stack: { node: Node; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    const [start, end] = node.range ?? [0, 0];
+    if (depth > LIMITS.maxDepth) {
+      problems.push({ start, end: start, rule: 'limits', message: `nesting is too deep (more than ${LIMITS.maxDepth} levels)` });
+      break;
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key as Node | null;
+        if (key && !isScalar(key)) {
+          const [ks, ke] = key.range ?? [start, start];
+          problems.push({ start: ks, end: ke, rule: 'yaml', message: 'mapping keys must be plain strings, not collections' });
+          continue;
+        }
+        const name = key && isScalar(key) ? String(key.value) : '';
+        if (FORBIDDEN_KEYS.has(name)) {
+          const [ks, ke] = key!.range ?? [start, start];
+          problems.push({ start: ks, end: ke, rule: 'forbidden-key', message: `the key \`${name}\` is not allowed (it could alter object prototypes); rename it` });
+        }
+        if (pair.value) stack.push({ node: pair.value as Node, depth: depth + 1 });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (item) stack.push({ node: item as Node, depth: depth + 1 });
+    } else if (isScalar(node)) {
+      const v = node.value;
+      const json = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+      if (!json) problems.push({ start, end, rule: 'yaml', message: `this value (${node.tag ?? typeof v}) has no JSON equivalent; use a string, number, boolean or null` });
+    }
+  }
+  return problems.sort((a, b) => a.start - b.start);
+}
+
+function firstAliasOffset(root: Node): number {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isAlias(node)) return node.range?.[0] ?? 0;
+    if (isMap(node)) for (const pair of node.items) { if (isPair(pair) && pair.value) stack.push(pair.value as Node); }
+    else if (isSeq(node)) for (const item of node.items) if (item) stack.push(item as Node);
+  }
+  return 0;
+}
+
+function failed(file: string, text: string, rule: string, message: string, offset = 0): LoadedFile {
+  const lines = new LineCounter();
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  const source = new SourceMap(parseDocument(''), lines);
+  const range = source.rangeOfOffsets(offset, offset);
+  return { file, text, source, definition: undefined, hash: undefined, diagnostics: [{ file, ...range, severity: 'error', rule, message }] };
+}
+
+/** yaml's messages carry a code frame of their own; keep the first line, which says what is wrong. */
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return code === 'DUPLICATE_KEY' ? `${first}; each key may appear once in a mapping` : first;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${n} bytes`;
+}
