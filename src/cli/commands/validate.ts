@@ -1,0 +1,59 @@
+import { Command, Option } from 'commander';
+import { EXIT_CODES } from '../exit-codes.js';
+import { useColor, write } from '../output.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+interface ValidateOptions {
+  format: 'text' | 'json' | 'github' | 'sarif';
+  catalog?: string[];
+  activities?: string[];
+  strict?: boolean;
+}
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('Check workflow files against the DSL schema and semantic rules.')
+    .argument('[paths...]', 'files, directories (searched for *.yaml workflows) or globs', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github', 'sarif']).default('text'))
+    .option('--catalog <file>', 'a JSON activity catalog (from `revo catalog`) to check calls against (repeatable)', collect)
+    .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', collect)
+    .option('--strict', 'fail on warnings too')
+    .addHelpText(
+      'after',
+      `
+Exit codes: ${EXIT_CODES.ok} valid; ${EXIT_CODES.failed} errors (or warnings with --strict); ${EXIT_CODES.usage} usage error or unreadable input.
+
+Examples:
+  revo validate definitions/
+  revo validate 'workflows/**/*.yaml' --catalog catalog.json --format github
+  revo validate order.yaml --activities src/activities.ts --strict`,
+    )
+    .action(async (paths: string[], options: ValidateOptions) => {
+      const [{ workflowFiles }, { loadActivities }, { WorkflowSet }, { validateSet }, { CHECKS }, { FORMATS }, { countBySeverity }] = await Promise.all([
+        import('../files.js'),
+        import('../../activities/catalog.js'),
+        import('../../load/workflow-set.js'),
+        import('../../validate/validate.js'),
+        import('../../validate/checks/index.js'),
+        import('../../validate/format/index.js'),
+        import('../../validate/diagnostic.js'),
+      ]);
+      const files = await workflowFiles(paths);
+      const [{ catalog }, set] = await Promise.all([
+        loadActivities({ activities: options.activities, catalogs: options.catalog }),
+        WorkflowSet.load(files),
+      ]);
+      const diagnostics = validateSet(set, { catalog });
+      const sources = new Map(set.files().map((f) => [f.file, f.text]));
+      const output = FORMATS[options.format](diagnostics, {
+        sources,
+        color: useColor(process.stdout),
+        rules: [{ rule: 'yaml', description: 'The file is well-formed YAML.' }, { rule: 'limits', description: 'The file stays within size, depth and alias limits.' }, { rule: 'forbidden-key', description: 'No __proto__, constructor or prototype keys.' }, { rule: 'schema', description: 'The definition matches the DSL schema.' }, ...CHECKS],
+        filesChecked: set.files().length,
+      });
+      await write(process.stdout, output);
+      const counts = countBySeverity(diagnostics);
+      process.exitCode = counts.error > 0 || (options.strict && counts.warning > 0) ? EXIT_CODES.failed : EXIT_CODES.ok;
+    });
+}

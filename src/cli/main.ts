@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../errors.js';
+import { catalogCommand } from './commands/catalog.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT_CODES as EXIT } from './exit-codes.js';
+
+export function buildProgram(): Command {
+  const program = new Command('revo')
+    .description('Declarative YAML workflows: validate them in CI, run them locally or on Temporal.')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const command of [validateCommand(), schemaCommand(), catalogCommand()]) {
+    program.addCommand(command.exitOverride());
+  }
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; everything else commander refuses is a usage error.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`revo: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`revo: internal error: ${(err as Error)?.stack ?? String(err)}\nThis is a bug in Revo; please report it with the command you ran.\n`);
+    return EXIT.usage;
+  }
+}
+
+process.exitCode = await main(process.argv);
