@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from '../errors.js';
 
@@ -37,4 +37,20 @@ export async function workflowFiles(args: readonly string[]): Promise<string[]> 
 async function isWorkflow(path: string): Promise<boolean> {
   const head = (await readFile(path, 'utf8').catch(() => '')).slice(0, 64 * 1024);
   return /^revo\s*:/m.test(head);
+}
+
+/**
+ * Catalog files that sit beside the workflows: a `catalog.json` written by
+ * `revo catalog` in the directory of any workflow file is used automatically, so
+ * `revo validate workflows/` needs no flags in a repository that keeps one there.
+ */
+export async function catalogsBeside(files: readonly string[]): Promise<string[]> {
+  const dirs = new Set(files.map((f) => dirname(f)));
+  const found: string[] = [];
+  for (const dir of dirs) {
+    const path = join(dir, 'catalog.json');
+    const head = await readFile(path, 'utf8').then((t) => t.slice(0, 200)).catch(() => '');
+    if (/"revoCatalog"\s*:\s*1/.test(head)) found.push(path);
+  }
+  return found;
 }

@@ -22,6 +22,9 @@ export function validateCommand(): Command {
     .addHelpText(
       'after',
       `
+Activities: calls are checked against the built-ins, plus --activities/--catalog; without
+either, a catalog.json written by \`revo catalog\` beside the workflow files is used.
+
 Exit codes: ${EXIT_CODES.ok} valid; ${EXIT_CODES.failed} errors (or warnings with --strict); ${EXIT_CODES.usage} usage error or unreadable input.
 
 Examples:
@@ -30,7 +33,7 @@ Examples:
   revo validate order.yaml --activities src/activities.ts --strict`,
     )
     .action(async (paths: string[], options: ValidateOptions) => {
-      const [{ workflowFiles }, { loadActivities }, { WorkflowSet }, { validateSet }, { CHECKS }, { FORMATS }, { countBySeverity }] = await Promise.all([
+      const [{ workflowFiles, catalogsBeside }, { loadActivities }, { WorkflowSet }, { validateSet }, { CHECKS }, { FORMATS }, { countBySeverity }] = await Promise.all([
         import('../files.js'),
         import('../../activities/catalog.js'),
         import('../../load/workflow-set.js'),
@@ -40,8 +43,9 @@ Examples:
         import('../../validate/diagnostic.js'),
       ]);
       const files = await workflowFiles(paths);
+      const explicit = options.activities?.length || options.catalog?.length;
       const [{ catalog }, set] = await Promise.all([
-        loadActivities({ activities: options.activities, catalogs: options.catalog }),
+        loadActivities({ activities: options.activities, catalogs: explicit ? options.catalog : await catalogsBeside(files) }),
         WorkflowSet.load(files),
       ]);
       const diagnostics = validateSet(set, { catalog });
