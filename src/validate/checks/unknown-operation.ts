@@ -1,0 +1,47 @@
+import { FORBIDDEN_OPERATIONS, OPERATIONS } from '../../../interpreter/expression-syntax.js';
+import type { Check } from '../check.js';
+import { didYouMean } from '../suggest.js';
+import { expressionNodes, templateSites, type TemplateSite } from '../templates.js';
+
+function where(site: TemplateSite): string {
+  return site.step ? `\`${site.field}\` of step \`${site.step.id}\`` : `\`${site.field}\``;
+}
+
+/**
+ * DSL.md §3: expressions are JSON Logic. In an expression position (and in every
+ * argument of an operation) a one-key object is an operation and must be a known
+ * one; `method` and `log` are refused everywhere because expressions are pure.
+ */
+export const unknownOperation: Check = {
+  rule: 'unknown-operation',
+  description: 'An expression uses an operation that JSON Logic does not have, or an impure one (`method`, `log`).',
+  run(ctx) {
+    for (const site of templateSites(ctx.definition)) {
+      for (const node of expressionNodes(site.value, site.path, site.expression)) {
+        if (node.kind === 'not-an-operation') {
+          const keys = Object.keys(node.node);
+          const has = keys.length === 0 ? 'is an empty object' : `has ${keys.length} keys (${keys.map((k) => `\`${k}\``).join(', ')})`;
+          ctx.report(
+            node.path,
+            `${where(site)} must be a JSON Logic expression, an object with exactly one key naming the operation ` +
+              `(e.g. \`{ "==": [ { var: x }, 1 ] }\`), but it ${has}; to use a fixed object write \`{ $literal: … }\``,
+          );
+        } else if (FORBIDDEN_OPERATIONS.has(node.op)) {
+          ctx.report(
+            [...node.path, node.op],
+            `operation \`${node.op}\` in ${where(site)} is not allowed: expressions are pure and deterministic ` +
+              `(no host method calls, no logging); compute the value in an activity instead`,
+            { key: true },
+          );
+        } else if (!node.known) {
+          ctx.report(
+            [...node.path, node.op],
+            `\`${node.op}\` in ${where(site)} is not a JSON Logic operation` +
+              (didYouMean(node.op, OPERATIONS) || '; see https://jsonlogic.com/operations.html for the operations available'),
+            { key: true },
+          );
+        }
+      }
+    }
+  },
+};
