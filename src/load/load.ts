@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, isAlias, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, isAlias, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../validate/diagnostic.js';
 import { contentHash } from './hash.js';
 import { LIMITS, scanNesting } from './limits.js';
@@ -69,7 +69,7 @@ export function loadText(file: string, text: string): LoadedFile {
     return result;
   }
 
-  for (const problem of checkNodes(doc.contents)) at(source.rangeOfOffsets(problem.start, problem.end), problem.rule, problem.message);
+  for (const problem of checkNodes(doc.contents, doc)) at(source.rangeOfOffsets(problem.start, problem.end), problem.rule, problem.message);
   if (result.diagnostics.some((d) => d.severity === 'error')) return result;
 
   try {
@@ -80,6 +80,13 @@ export function loadText(file: string, text: string): LoadedFile {
       err instanceof ReferenceError
         ? `aliases expand to too many nodes (over ${LIMITS.maxAliasCount}); write the values out or use fewer aliases`
         : `the YAML could not be converted to JSON: ${(err as Error).message}`);
+    return result;
+  }
+  // Aliases can stack nesting beyond what the text shows; measure the result too.
+  if (hasAlias(doc.contents) && nestsTooDeep(result.definition)) {
+    const firstAlias = firstAliasOffset(doc.contents);
+    at(source.rangeOfOffsets(firstAlias, firstAlias), 'limits', `aliases nest the definition too deep (more than ${LIMITS.maxDepth} levels)`);
+    result.definition = undefined;
     return result;
   }
   result.hash = contentHash(result.definition);
@@ -94,7 +101,7 @@ interface NodeProblem {
 }
 
 /** Walks the YAML tree without recursion: depth bound, JSON-only values, forbidden keys. */
-function checkNodes(root: Node): NodeProblem[] {
+function checkNodes(root: Node, doc: Document.Parsed): NodeProblem[] {
   const problems: NodeProblem[] = [];
   const stack: { node: Node; depth: number }[] = [{ node: root, depth: 1 }];
   while (stack.length > 0) {
@@ -122,6 +129,12 @@ function checkNodes(root: Node): NodeProblem[] {
       }
     } else if (isSeq(node)) {
       for (const item of node.items) if (item) stack.push({ node: item as Node, depth: depth + 1 });
+    } else if (isAlias(node)) {
+      // An alias inside the node it refers to would expand forever (`steps: &s [{ steps: *s }]`).
+      const target = node.resolve(doc);
+      if (target?.range && start >= target.range[0] && start < target.range[1]) {
+        problems.push({ start, end, rule: 'yaml', message: `the alias *${node.source} refers to a node that contains it (an endless cycle); aliases may not be recursive` });
+      }
     } else if (isScalar(node)) {
       const v = node.value;
       const json = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
@@ -129,6 +142,29 @@ function checkNodes(root: Node): NodeProblem[] {
     }
   }
   return problems.sort((a, b) => a.start - b.start);
+}
+
+function hasAlias(root: Node): boolean {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isAlias(node)) return true;
+    if (isMap(node)) for (const pair of node.items) { if (isPair(pair) && pair.value) stack.push(pair.value as Node); }
+    else if (isSeq(node)) for (const item of node.items) if (item) stack.push(item as Node);
+  }
+  return false;
+}
+
+/** Whether plain JSON (acyclic) nests deeper than the limit; iterative, so it cannot overflow. */
+function nestsTooDeep(value: unknown): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > LIMITS.maxDepth) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
 }
 
 function firstAliasOffset(root: Node): number {
@@ -153,7 +189,10 @@ function failed(file: string, text: string, rule: string, message: string, offse
 
 /** yaml's messages carry a code frame of their own; keep the first line, which says what is wrong. */
 function yamlMessage(code: string, message: string): string {
-  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document (`---` starts another); a workflow file holds exactly one';
+  let first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  // Some messages quote the offending source, which in a junk file can be a whole line of noise.
+  if (first.length > 160) first = `${first.slice(0, 120)}…`;
   return code === 'DUPLICATE_KEY' ? `${first}; each key may appear once in a mapping` : first;
 }
 
