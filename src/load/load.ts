@@ -19,20 +19,31 @@ export interface LoadedFile {
   diagnostics: Diagnostic[];
 }
 
+// eslint-disable-next-line no-control-regex
+const NON_YAML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/;
+
 /** Keys that could reach an object's prototype if a consumer ever merged them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export async function loadFile(file: string): Promise<LoadedFile> {
-  let size: number;
+  const unreadable = (err: unknown) => failed(file, '', 'file', `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  let info;
   try {
-    size = (await stat(file)).size;
+    info = await stat(file);
   } catch (err) {
-    return failed(file, '', 'file', `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return unreadable(err);
   }
-  if (size > LIMITS.maxBytes) {
-    return failed(file, '', 'limits', `the file is ${formatBytes(size)}; workflow files are limited to ${formatBytes(LIMITS.maxBytes)}`);
+  if (!info.isFile()) return failed(file, '', 'file', 'cannot read the file: it is not a regular file');
+  if (info.size > LIMITS.maxBytes) {
+    return failed(file, '', 'limits', `the file is ${formatBytes(info.size)}; workflow files are limited to ${formatBytes(LIMITS.maxBytes)}`);
   }
-  return loadText(file, await readFile(file, 'utf8'));
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return unreadable(err);
+  }
+  return loadText(file, text);
 }
 
 /** Parses and normalizes one workflow text. Never throws for bad input. */
@@ -41,8 +52,14 @@ export function loadText(file: string, text: string): LoadedFile {
   if (Buffer.byteLength(text) > LIMITS.maxBytes) {
     return failed(file, text, 'limits', `the file is larger than ${formatBytes(LIMITS.maxBytes)}, the limit for workflow files`);
   }
-  const nul = text.indexOf('\0');
-  if (nul >= 0) return failed(file, text, 'yaml', 'the file is not text (it contains a NUL byte); a workflow is a YAML file', nul);
+  // YAML streams may not contain control characters other than tab, LF and CR (and NEL):
+  // one clear error for binary junk instead of a parser error on every line.
+  const control = NON_YAML_CHAR.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0);
+    const what = code === 0 ? 'a NUL byte' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return failed(file, text, 'yaml', `the file is not text (it contains ${what}); a workflow is a YAML file`, control.index);
+  }
   const tooDeep = scanNesting(text);
   if (tooDeep) return failed(file, text, 'limits', tooDeep.message, tooDeep.offset);
 
