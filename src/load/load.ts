@@ -75,7 +75,10 @@ export function loadText(file: string, text: string): LoadedFile {
     result.diagnostics.push({ file, ...range, severity, rule, message });
 
   for (const error of doc.errors) {
-    at(source.rangeOfOffsets(error.pos[0], error.pos[1]), 'yaml', yamlMessage(error.code, error.message));
+    // The parser notices an unclosed quote only at the end of the file; point at where it opened.
+    const quote = error.code === 'MISSING_CHAR' && /quote/.test(error.message) ? unclosedQuote(doc.contents, error.pos[0]) : undefined;
+    if (quote) at(source.rangeOfOffsets(quote.start, quote.start + 1), 'yaml', `the quoted string that starts here is never closed (missing its closing ${quote.char})`);
+    else at(source.rangeOfOffsets(error.pos[0], error.pos[1]), 'yaml', yamlMessage(error.code, error.message));
   }
   for (const warning of doc.warnings) {
     at(source.rangeOfOffsets(warning.pos[0], warning.pos[1]), 'yaml', yamlMessage(warning.code, warning.message), 'warning');
@@ -159,6 +162,22 @@ function checkNodes(root: Node, doc: Document.Parsed): NodeProblem[] {
     }
   }
   return problems.sort((a, b) => a.start - b.start);
+}
+
+/** The quoted scalar that an unclosed-quote error at `offset` belongs to (the last one opened before it). */
+function unclosedQuote(root: Node | null, offset: number): { start: number; char: string } | undefined {
+  let found: { start: number; char: string } | undefined;
+  const stack: (Node | null)[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) for (const pair of node.items) { if (isPair(pair)) stack.push(pair.key as Node | null, pair.value as Node | null); }
+    else if (isSeq(node)) for (const item of node.items) stack.push(item as Node | null);
+    else if (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range) {
+      const [start, end] = node.range;
+      if (start < offset && end >= offset && (!found || start > found.start)) found = { start, char: node.type === 'QUOTE_DOUBLE' ? '"' : "'" };
+    }
+  }
+  return found;
 }
 
 function hasAlias(root: Node): boolean {
