@@ -49,6 +49,23 @@ steps:
     );
   });
 
+  it('compiles schemas with outside references and reports what cannot be resolved', async () => {
+    const diagnostics = await validateSources({
+      'wf.yaml': `revo: 1
+name: typed
+input:
+  type: object
+  properties:
+    address: { $ref: "address.json#/definitions/address" }
+steps:
+  - id: a
+    call: core.echo
+`,
+    }, check);
+    expect(positions(diagnostics)).toEqual(['4:3 error json-schema']);
+    expect(diagnostics[0]!.message).toMatch(/^the `input` schema cannot be compiled: can't resolve reference address\.json#\/definitions\/address/);
+  });
+
   it('accepts valid draft-07 schemas', async () => {
     const diagnostics = await validateSources({
       'wf.yaml': `revo: 1

@@ -28,7 +28,8 @@ function instance(): Ajv {
 /**
  * `input` and `signals.*.schema` must be valid JSON Schema draft-07: checked against
  * the meta-schema (one message per offending node), then for what the meta-schema
- * cannot see (regular expressions, references), then compiled. Keywords that look
+ * cannot see (regular expressions, local references), then, when it has an `$id` or
+ * a reference that is not a local pointer, compiled. Keywords that look
  * like a misspelt draft-07 keyword are warned about, since JSON Schema ignores them.
  */
 export const jsonSchema: Check = {
@@ -50,6 +51,8 @@ function checkSchema(ctx: CheckContext, schema: JsonSchema, base: JsonPath, owne
     return;
   }
   let problems = 0;
+  // Compiling costs milliseconds; it is only needed for what the walk below cannot judge.
+  let needsCompile = false;
   const report = (path: JsonPath, message: string, options?: { key?: boolean; severity?: 'warning' }) => {
     if (options?.severity !== 'warning') problems++;
     ctx.report(path, message, options);
@@ -72,12 +75,12 @@ function checkSchema(ctx: CheckContext, schema: JsonSchema, base: JsonPath, owne
         if (error) report([...path, 'patternProperties', key], `\`patternProperties\` key \`${key}\` in ${owner} is not a valid regular expression: ${error}`, { key: true });
       }
     }
+    if (typeof node.$id === 'string' || (typeof node.$ref === 'string' && node.$ref !== '#' && !node.$ref.startsWith('#/'))) needsCompile = true;
     if (typeof node.$ref === 'string' && (node.$ref === '#' || node.$ref.startsWith('#/')) && resolvePointer(schema as Json, node.$ref.slice(1), true) === undefined) {
       report([...path, '$ref'], `\`$ref: ${node.$ref}\` in ${owner} points at nothing; references resolve within the schema (e.g. \`#/definitions/address\`)`);
     }
   });
-  if (problems > 0) return;
-  if (typeof schema !== 'object') return;
+  if (problems > 0 || !needsCompile || typeof schema !== 'object') return;
   try {
     ajv.compile(schema);
   } catch (err) {
