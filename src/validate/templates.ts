@@ -23,6 +23,18 @@ export interface TemplateSite {
   stepPath?: JsonPath;
 }
 
+const jsonCache = new WeakMap<object, string>();
+
+/** The definition as JSON text, computed once per definition for the checks that need it. */
+export function definitionJson(definition: WorkflowDefinition): string {
+  let text = jsonCache.get(definition);
+  if (text === undefined) {
+    text = JSON.stringify(definition);
+    jsonCache.set(definition, text);
+  }
+  return text;
+}
+
 /** Every template and expression of a definition, in document order. */
 export function templateSites(definition: WorkflowDefinition): TemplateSite[] {
   const sites: TemplateSite[] = [];

@@ -1,4 +1,5 @@
 import type { Check } from '../check.js';
+import { definitionJson } from '../templates.js';
 
 /** Temporal warns about payloads over 256 KB and refuses them over 2 MB; the definition travels as one. */
 export const WARN_BYTES = 256 * 1024;
@@ -7,7 +8,7 @@ export const definitionSize: Check = {
   rule: 'definition-size',
   description: 'The normalized definition is larger than 256 KB, the Temporal payload warning threshold.',
   run(ctx) {
-    const bytes = Buffer.byteLength(JSON.stringify(ctx.definition));
+    const bytes = Buffer.byteLength(definitionJson(ctx.definition));
     if (bytes <= WARN_BYTES) return;
     ctx.report(
       ['name'],
