@@ -91,7 +91,15 @@ export interface NotAnOperation {
   path: JsonPath;
 }
 
-export type ExpressionNode = OperationNode | NotAnOperation;
+/** A one-key object in a template whose key is not an operation: it is copied as data. */
+export interface DataObject {
+  kind: 'data';
+  key: string;
+  node: Record<string, Json>;
+  path: JsonPath;
+}
+
+export type ExpressionNode = OperationNode | NotAnOperation | DataObject;
 
 function isRecord(value: unknown): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -104,7 +112,9 @@ function isRecord(value: unknown): value is Record<string, Json> {
  * one-key object is taken as an operation, known or not, as json-logic-js does.
  * `$literal` values are not entered. Where the site itself is an expression
  * position, an object of several keys is yielded as `not-an-operation`; inside
- * operation arguments such an object is plain data and is not entered.
+ * operation arguments such an object is plain data and is not entered. A one-key
+ * object of a template whose key is no operation is yielded as `data` (it may be a
+ * misspelt operation) and then walked like any other template object.
  */
 export function* expressionNodes(value: Json, path: JsonPath, expression: boolean): Generator<ExpressionNode> {
   yield* visit(value, path, expression ? 'expression' : 'template');
@@ -132,7 +142,10 @@ function* visit(value: Json, path: JsonPath, mode: Mode): Generator<ExpressionNo
     yield { kind: 'not-an-operation', node: value, path };
     return;
   }
-  if (mode === 'template') for (const k of Object.keys(value)) yield* visit(value[k]!, [...path, k], mode);
+  if (mode === 'template') {
+    if (key !== undefined) yield { kind: 'data', key, node: value, path };
+    for (const k of Object.keys(value)) yield* visit(value[k]!, [...path, k], mode);
+  }
 }
 
 /** A `var` path string, as read by a `var`, `missing` or `missing_some` operation. */

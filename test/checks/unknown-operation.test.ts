@@ -51,6 +51,22 @@ steps:
     );
   });
 
+  it('warns about a template object that looks like a misspelt operation', async () => {
+    const diagnostics = await validateSources({
+      'wf.yaml': `revo: 1
+name: ops
+steps:
+  - id: a
+    call: core.echo
+    with: { amount: { vra: input.amount }, one: { id: 5 } }
+`,
+    }, check);
+    expect(positions(diagnostics)).toEqual(['6:23 warning unknown-operation']);
+    expect(diagnostics[0]!.message).toBe(
+      '`vra` in `with` of step `a` is not a JSON Logic operation, so this object is passed on as data; did you mean `var`? (to pass such an object on as data on purpose, write `{ $literal: … }`)',
+    );
+  });
+
   it('accepts known operations, data objects in templates and $literal', async () => {
     const diagnostics = await validateSources({
       'wf.yaml': `revo: 1

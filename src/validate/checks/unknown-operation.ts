@@ -1,6 +1,6 @@
 import { FORBIDDEN_OPERATIONS, OPERATIONS } from '../../../interpreter/expression-syntax.js';
 import type { Check } from '../check.js';
-import { didYouMean } from '../suggest.js';
+import { closest, didYouMean } from '../suggest.js';
 import { expressionNodes, templateSites, type TemplateSite } from '../templates.js';
 
 function where(site: TemplateSite): string {
@@ -18,7 +18,19 @@ export const unknownOperation: Check = {
   run(ctx) {
     for (const site of templateSites(ctx.definition)) {
       for (const node of expressionNodes(site.value, site.path, site.expression)) {
-        if (node.kind === 'not-an-operation') {
+        if (node.kind === 'data') {
+          // `{ vra: input.x }` in a template is copied as data; warn when it looks like a misspelt operation.
+          const value = node.node[node.key];
+          const near = node.key.length >= 3 && (typeof value === 'string' || Array.isArray(value)) ? closest(node.key, OPERATIONS) : undefined;
+          if (near) {
+            ctx.report(
+              [...node.path, node.key],
+              `\`${node.key}\` in ${where(site)} is not a JSON Logic operation, so this object is passed on as data; did you mean \`${near}\`? ` +
+                '(to pass such an object on as data on purpose, write `{ $literal: … }`)',
+              { severity: 'warning', key: true },
+            );
+          }
+        } else if (node.kind === 'not-an-operation') {
           const keys = Object.keys(node.node);
           const has = keys.length === 0 ? 'is an empty object' : `has ${keys.length} keys (${keys.map((k) => `\`${k}\``).join(', ')})`;
           ctx.report(
