@@ -6,9 +6,10 @@
  * - `explainer()`: every error with its schema (ajv `allErrors` + `verbose`), plus
  *   one validator per step kind, used only to explain an invalid file.
  */
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Ajv, type AnySchemaObject, type ErrorObject } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, AnySchemaObject, ErrorObject } from 'ajv';
 import type { StepKind } from '../../interpreter/model.js';
 import { SCHEMA_PATH } from '../paths.js';
 import { SCHEMA_SHA256, validate as precompiled } from './generated/workflow-validator.js';
@@ -35,6 +36,11 @@ export const KIND_DEFINITIONS: Record<StepKind, string> = {
   return: 'ReturnStep',
 };
 
+/** ajv itself is loaded only when needed (a stale precompiled module, or a file to explain): it is slow to load. */
+function loadAjv(): typeof AjvClass {
+  return (createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass }).Ajv;
+}
+
 let schemaText: string | undefined;
 let schemaObject: AnySchemaObject | undefined;
 
@@ -53,7 +59,7 @@ let quick: Validator | undefined;
 export function quickValidator(): Validator {
   if (quick) return quick;
   const fresh = createHash('sha256').update(workflowSchemaText()).digest('hex') === SCHEMA_SHA256;
-  quick = fresh ? (precompiled as Validator) : new Ajv({ ...QUICK_OPTIONS }).compile(workflowSchema());
+  quick = fresh ? (precompiled as Validator) : new (loadAjv())({ ...QUICK_OPTIONS }).compile(workflowSchema());
   return quick;
 }
 
@@ -68,7 +74,7 @@ let explaining: Explainer | undefined;
 
 export function explainer(): Explainer {
   if (explaining) return explaining;
-  const ajv = new Ajv({ ...EXPLAIN_OPTIONS });
+  const ajv = new (loadAjv())({ ...EXPLAIN_OPTIONS });
   const schema = workflowSchema();
   const id = schema.$id as string;
   ajv.addSchema(schema);
