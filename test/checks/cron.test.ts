@@ -18,7 +18,7 @@ describe('cron', () => {
     expect(positions(diagnostics)).toEqual(['4:9 error cron']);
     expect(diagnostics[0]!.message).toBe(
       '`61 3 * * *` is not a valid cron expression: Constraint error, got value 61 expected range 0-59; write five fields `minute hour day-of-month month day-of-week`, ' +
-        'e.g. `0 3 * * *` (every day at 03:00 UTC), or one of @yearly, @monthly, @weekly, @daily, @hourly',
+        'e.g. `0 3 * * *` (every day at 03:00 UTC), or one of @yearly, @monthly, @weekly, @daily, @hourly, optionally after a time zone (`CRON_TZ=Europe/Paris 0 3 * * *`)',
     );
   });
 
@@ -28,6 +28,12 @@ describe('cron', () => {
     expect(diagnostics[0]!.message).toContain('is not a valid cron expression: it has 4 fields, not 5;');
   });
 
+  it('reports an unknown time zone', async () => {
+    const diagnostics = await validateSources({ 'wf.yaml': wf('cron: "CRON_TZ=Mars/Olympus 0 3 * * *"') }, { checks: [cron] });
+    expect(positions(diagnostics)).toEqual(['4:9 error cron']);
+    expect(diagnostics[0]!.message).toContain('is not a valid cron expression: `Mars/Olympus` is not an IANA time zone');
+  });
+
   it('reports a zero interval', async () => {
     const diagnostics = await validateSources({ 'wf.yaml': wf('every: 0m') }, { checks: [cron] });
     expect(positions(diagnostics)).toEqual(['4:10 error cron']);
@@ -35,7 +41,7 @@ describe('cron', () => {
   });
 
   it('accepts valid schedules', async () => {
-    for (const schedule of ['cron: "0 3 * * 1-5"', 'cron: "@daily"', 'every: 1h']) {
+    for (const schedule of ['cron: "0 3 * * 1-5"', 'cron: "@daily"', 'cron: "CRON_TZ=Europe/Paris 30 8 * * mon-fri"', 'every: 1h']) {
       expect(positions(await validateSources({ 'wf.yaml': wf(schedule) }, { checks: [cron] }))).toEqual([]);
     }
   });

@@ -4,7 +4,7 @@ import type { Check } from '../check.js';
 
 /** Descriptors Temporal's cron understands besides five fields. */
 const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly']);
-const EXAMPLE = 'write five fields `minute hour day-of-month month day-of-week`, e.g. `0 3 * * *` (every day at 03:00 UTC), or one of @yearly, @monthly, @weekly, @daily, @hourly';
+const EXAMPLE = 'write five fields `minute hour day-of-month month day-of-week`, e.g. `0 3 * * *` (every day at 03:00 UTC), or one of @yearly, @monthly, @weekly, @daily, @hourly, optionally after a time zone (`CRON_TZ=Europe/Paris 0 3 * * *`)';
 
 /** `schedule.cron` must be a cron expression Temporal accepts; `schedule.every` must not be zero. */
 export const cron: Check = {
@@ -14,10 +14,18 @@ export const cron: Check = {
     const schedule = ctx.definition.schedule;
     if (!schedule) return;
     if (typeof schedule.cron === 'string') {
-      const text = schedule.cron.trim();
-      const fields = text.split(/\s+/).filter(Boolean);
+      let text = schedule.cron.trim();
       let problem: string | undefined;
-      if (text.startsWith('@')) {
+      // Temporal (like robfig/cron) accepts a leading time zone: `CRON_TZ=Europe/Paris 0 3 * * *`.
+      const zone = /^(?:CRON_TZ|TZ)=(\S+)\s+/.exec(text);
+      if (zone) {
+        text = text.slice(zone[0].length);
+        if (!isTimeZone(zone[1]!)) problem = `\`${zone[1]}\` is not an IANA time zone (e.g. \`Europe/Paris\`, \`America/New_York\`, \`UTC\`)`;
+      }
+      const fields = text.split(/\s+/).filter(Boolean);
+      if (problem) {
+        // reported below
+      } else if (text.startsWith('@')) {
         if (!DESCRIPTORS.has(text)) problem = `\`${text}\` is not a descriptor Temporal understands (use \`every:\` for intervals)`;
       } else if (fields.length !== 5) {
         problem = `it has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5`;
@@ -35,3 +43,12 @@ export const cron: Check = {
     }
   },
 };
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
