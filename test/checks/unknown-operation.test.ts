@@ -22,15 +22,23 @@ steps:
   - id: total
     set:
       sum: { "+": [ { var: input.a }, { vra: input.b } ] }
+  - id: odd
+    while: { isOdd: { var: n } }
+    steps:
+      - id: inc
+        set: { n: 1 }
 `,
     }, check);
-    expect(positions(diagnostics)).toEqual(['5:13 error unknown-operation', '9:15 error unknown-operation', '15:41 error unknown-operation']);
-    expect(diagnostics[0]!.message).toBe('`gt` in `when` of step `big` is not a JSON Logic operation; see https://jsonlogic.com/operations.html for the operations available');
+    expect(positions(diagnostics)).toEqual(['5:13 error unknown-operation', '9:15 error unknown-operation', '15:41 error unknown-operation', '17:14 error unknown-operation']);
+    expect(diagnostics[0]!.message).toBe('`gt` in `when` of step `big` is not a JSON Logic operation; did you mean `>`?');
     expect(diagnostics[1]!.message).toBe(
       '`switch[0].when` of step `route` must be a JSON Logic expression, an object with exactly one key naming the operation (e.g. `{ "==": [ { var: x }, 1 ] }`), ' +
         'but it has 2 keys (`==`, `!=`); to use a fixed object write `{ $literal: … }`',
     );
     expect(diagnostics[2]!.message).toBe('`vra` in `set.sum` of step `total` is not a JSON Logic operation; did you mean `var`?');
+    expect(diagnostics[3]!.message).toBe(
+      '`isOdd` in `while` of step `odd` is not a JSON Logic operation; see https://jsonlogic.com/operations.html for the operations available',
+    );
   });
 
   it('refuses impure operations anywhere, templates included', async () => {

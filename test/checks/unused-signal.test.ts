@@ -19,7 +19,7 @@ describe('unused-signal', () => {
     const diagnostics = await validateSources({ 'wf.yaml': wf('reject') }, { checks: [unusedSignal] });
     expect(positions(diagnostics)).toEqual(['4:3 warning unused-signal']);
     expect(diagnostics[0]!.message).toBe(
-      'signal `approve` is declared but no `wait` step waits for it, so a `approve` signal would be buffered and never consumed; add a `wait: { signal: approve }` step or remove the declaration',
+      'signal `approve` is declared but no `wait` step waits for it, so `approve` signals would be buffered and never consumed; add a `wait: { signal: approve }` step or remove the declaration',
     );
   });
 

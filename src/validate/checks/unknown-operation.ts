@@ -3,6 +3,19 @@ import type { Check } from '../check.js';
 import { closest, didYouMean } from '../suggest.js';
 import { expressionNodes, templateSites, type TemplateSite } from '../templates.js';
 
+/** Names other languages use for JSON Logic operations. */
+const ALIASES: Record<string, string> = {
+  eq: '==', equals: '==', ne: '!=', neq: '!=', not: '!', gt: '>', gte: '>=', ge: '>=', lt: '<', lte: '<=', le: '<=',
+  add: '+', plus: '+', sum: '+', sub: '-', minus: '-', mul: '*', times: '*', div: '/', mod: '%',
+  concat: 'cat', contains: 'in', includes: 'in', substring: 'substr', ifelse: 'if', any: 'some', every: 'all',
+};
+
+function suggestion(op: string): string {
+  const alias = Object.prototype.hasOwnProperty.call(ALIASES, op.toLowerCase()) ? ALIASES[op.toLowerCase()] : undefined;
+  if (alias) return `; did you mean \`${alias}\`?`;
+  return didYouMean(op, OPERATIONS) || '; see https://jsonlogic.com/operations.html for the operations available';
+}
+
 function where(site: TemplateSite): string {
   return site.step ? `\`${site.field}\` of step \`${site.step.id}\`` : `\`${site.field}\``;
 }
@@ -49,7 +62,7 @@ export const unknownOperation: Check = {
           ctx.report(
             [...node.path, node.op],
             `\`${node.op}\` in ${where(site)} is not a JSON Logic operation` +
-              (didYouMean(node.op, OPERATIONS) || '; see https://jsonlogic.com/operations.html for the operations available'),
+              suggestion(node.op),
             { key: true },
           );
         }

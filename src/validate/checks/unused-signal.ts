@@ -12,7 +12,7 @@ export const unusedSignal: Check = {
       if (waited.has(name)) continue;
       ctx.report(
         ['signals', name],
-        `signal \`${name}\` is declared but no \`wait\` step waits for it, so a \`${name}\` signal would be buffered and never consumed; ` +
+        `signal \`${name}\` is declared but no \`wait\` step waits for it, so \`${name}\` signals would be buffered and never consumed; ` +
           `add a \`wait: { signal: ${name} }\` step or remove the declaration`,
         { severity: 'warning', key: true },
       );
