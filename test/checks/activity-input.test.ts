@@ -20,6 +20,7 @@ steps:
     with:
       url: { cat: [ "https://example.com/", { var: input.id } ] }
       headers: { x-count: 3 }
+      timeout: soon
 `,
     }, check);
     expect(positions(diagnostics)).toEqual([
@@ -27,12 +28,14 @@ steps:
       '7:7 error activity-input',
       '8:14 error activity-input',
       '13:27 error activity-input',
+      '14:16 error activity-input',
     ]);
     expect(diagnostics.map((d) => d.message)).toEqual([
       'step `note`: `with` is missing property `message`, which activity `core.log` requires',
       'step `note`: activity `core.log` has no input property `mesage` in `with`; did you mean `message`?',
       'step `note`: `with.level` is the string "loud", but activity `core.log` accepts only `debug`, `info`, `warn`, `error`',
       'step `fetch`: `with.headers.x-count` is the integer 3, but activity `http.request` expects a string',
+      'step `fetch`: `with.timeout` (the string "soon") must match pattern "^([0-9]+(ms|s|m|h|d))+$", as the input schema of activity `http.request` requires',
     ]);
   });
 

@@ -164,6 +164,10 @@ function explain(error: ErrorObject, stepId: string, activity: string, at: (stri
       return { path: at, key: false, message: `${lead}\`${field}\` is ${describe(error.data)}, but activity \`${activity}\` accepts only ${allowed.map((v) => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``).join(', ')}${hint}` };
     }
     default:
-      return { path: at, key: false, message: `${lead}\`${field}\` ${error.message ?? 'is invalid'} (input schema of activity \`${activity}\`)` };
+      return {
+        path: at,
+        key: false,
+        message: `${lead}\`${field}\` (${describe(error.data)}) ${error.message ?? 'is invalid'}, as the input schema of activity \`${activity}\` requires`,
+      };
   }
 }
