@@ -367,3 +367,25 @@ stepss:
     expect(await schemaErrors(`${HEAD}queries: { state: 1 }\nsteps: [{ id: a, return: 1 }]\n`)).toEqual([]);
   });
 });
+
+describe('schema error messages for lists', () => {
+  it('say what a list holds', async () => {
+    expect(await schemaErrors(`${HEAD}steps:
+  - id: route
+    switch: []
+  - id: fan
+    parallel: { id: a }
+  - id: guarded
+    try: []
+    catch: { steps: [] }
+  - id: pay
+    call: core.echo
+    retry: { nonRetryable: Boom }
+`)).toEqual([
+      '5:13 `switch` of step `route` must be a non-empty list of cases (each with `when` and `steps`), got an empty list',
+      '7:15 `parallel` of step `fan` must be a non-empty list of branches (each with `id` and `steps`), got a mapping',
+      '10:12 `catch` of step `guarded` must be a list of catch clauses, got a mapping',
+      '13:28 `retry.nonRetryable` of step `pay` must be a list of error types, got "Boom"',
+    ]);
+  });
+});

@@ -116,7 +116,7 @@ export function expected(schema: SchemaView): string {
       if (schema.pattern !== undefined) return `a string matching \`${schema.pattern}\``;
       return schema.minLength ? 'a non-empty string' : 'a string';
     case 'array': {
-      const of = isStepList(schema) ? ' of steps' : '';
+      const of = listOf(schema);
       return schema.minItems ? `a non-empty list${of}` : `a list${of}`;
     }
     case 'object': {
@@ -149,10 +149,20 @@ function numberBounds(schema: SchemaView): string {
   return parts.length > 0 ? ` ${parts.join(' and ')}` : '';
 }
 
-function isStepList(schema: SchemaView): boolean {
-  if (schema.title === 'Steps') return true;
-  const items = schema.items as SchemaView | undefined;
-  return typeof items?.$ref === 'string' && items.$ref.endsWith('/Step');
+/** What a list holds, by the definition its items refer to: " of steps", " of cases". */
+const ITEM_NOUNS: Record<string, string> = {
+  Step: 'steps',
+  SwitchCase: 'cases (each with `when` and `steps`)',
+  ParallelBranch: 'branches (each with `id` and `steps`)',
+  CatchClause: 'catch clauses',
+  ErrorType: 'error types',
+};
+
+function listOf(schema: SchemaView): string {
+  if (schema.title === 'Steps') return ' of steps';
+  const ref = (schema.items as SchemaView | undefined)?.$ref;
+  const noun = typeof ref === 'string' ? ITEM_NOUNS[ref.slice(ref.lastIndexOf('/') + 1)] : undefined;
+  return noun ? ` of ${noun}` : '';
 }
 
 export const KIND_LIST = STEP_KINDS.map((k) => `\`${k}\``).join(', ');
