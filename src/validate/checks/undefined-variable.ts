@@ -1,6 +1,7 @@
 import type { Json, Step } from '../../../interpreter/model.js';
 import { varReferences } from '../../../interpreter/expression-syntax.js';
 import { sequencesOf, type JsonPath, type Role } from '../../../interpreter/walk.js';
+import type { SourceMap } from '../../load/source-map.js';
 import type { Check, CheckContext } from '../check.js';
 import { closest } from '../suggest.js';
 import { scopeWrites } from './parallel-conflict.js';
@@ -51,15 +52,63 @@ export const undefinedVariable: Check = {
   },
 };
 
-/** What is known at one point of the run. */
+/** What is known at one point of the run. Flows are never changed once built: every operation returns a new one. */
 interface Flow {
   /** No run reaches this point (after `return`/`fail`); the sets are those of the point where the path ended. */
   dead: boolean;
   /** Assigned on every path to this point. */
-  defs: Set<string>;
-  /** Assigned on some paths only, with the reason it may be unset. */
-  maybe: Map<string, string>;
+  defs: VarSet;
+  /** Assigned on some paths only, with the reason it may be unset (built only when reported). */
+  maybe: ReadonlyMap<string, Reason>;
 }
+
+/** Numbers variable names on first sight, for {@link VarSet}. */
+class Names {
+  readonly bits = new Map<string, bigint>();
+  readonly list: string[] = [];
+  bit(name: string): bigint {
+    let bit = this.bits.get(name);
+    if (bit === undefined) {
+      bit = 1n << BigInt(this.list.length);
+      this.list.push(name);
+      this.bits.set(name, bit);
+    }
+    return bit;
+  }
+}
+
+/** An immutable set of variable names as a bit mask: cheap to copy at every step. */
+class VarSet {
+  constructor(
+    private readonly names: Names,
+    readonly bits: bigint,
+  ) {}
+  has(name: string): boolean {
+    const bit = this.names.bits.get(name);
+    return bit !== undefined && (this.bits & bit) !== 0n;
+  }
+  with(names: Iterable<string | undefined>): VarSet {
+    let bits = this.bits;
+    for (const name of names) if (name !== undefined) bits |= this.names.bit(name);
+    return bits === this.bits ? this : new VarSet(this.names, bits);
+  }
+  without(name: string): VarSet {
+    const bit = this.names.bits.get(name);
+    return bit === undefined || (this.bits & bit) === 0n ? this : new VarSet(this.names, this.bits & ~bit);
+  }
+  and(other: VarSet): VarSet {
+    return new VarSet(this.names, this.bits & other.bits);
+  }
+  or(other: VarSet): VarSet {
+    return new VarSet(this.names, this.bits | other.bits);
+  }
+  *[Symbol.iterator](): Generator<string> {
+    let bits = this.bits;
+    for (let i = 0; bits > 0n; i++, bits >>= 1n) if (bits & 1n) yield this.names.list[i]!;
+  }
+}
+
+type Reason = () => string;
 
 interface Enclosing {
   step: Step;
@@ -68,11 +117,18 @@ interface Enclosing {
   seqPath: JsonPath;
 }
 
-interface StepInfo {
-  step: Step;
-  path: JsonPath;
-  enclosing: Enclosing[];
-  line: number;
+class StepInfo {
+  private knownLine: number | undefined;
+  constructor(
+    readonly step: Step,
+    readonly path: JsonPath,
+    readonly enclosing: readonly Enclosing[],
+    private readonly source: SourceMap,
+  ) {}
+  /** 1-based line of the step (looked up on first use: most steps are never named in a message). */
+  get line(): number {
+    return (this.knownLine ??= this.source.rangeOf(this.path).line);
+  }
 }
 
 interface Writer {
@@ -87,43 +143,50 @@ interface Reader {
   info?: StepInfo;
 }
 
-const key = (path: JsonPath) => path.join('\u0000');
 const startsWith = (path: JsonPath, prefix: JsonPath) => prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
 const samePath = (a: JsonPath, b: JsonPath) => a.length === b.length && startsWith(a, b);
 
-function clone(f: Flow): Flow {
-  return { dead: f.dead, defs: new Set(f.defs), maybe: new Map(f.maybe) };
-}
-
 function assign(f: Flow, names: readonly (string | undefined)[]): Flow {
-  const out = clone(f);
-  for (const name of names) {
-    if (name === undefined) continue;
-    out.defs.add(name);
-    out.maybe.delete(name);
+  const defs = f.defs.with(names);
+  let maybe = f.maybe;
+  if (names.some((name) => name !== undefined && maybe.has(name))) {
+    const copy = new Map(maybe);
+    for (const name of names) if (name !== undefined) copy.delete(name);
+    maybe = copy;
   }
-  return out;
+  return defs === f.defs && maybe === f.maybe ? f : { dead: f.dead, defs, maybe };
 }
 
 function ended(f: Flow): Flow {
-  return { ...clone(f), dead: true };
+  return f.dead ? f : { dead: true, defs: f.defs, maybe: f.maybe };
 }
 
 /** `f` plus the given names as "maybe assigned" (those not already known), with a reason each. */
 function addMaybe(f: Flow, names: Iterable<string>, reason: (name: string) => string): Flow {
-  const out = clone(f);
-  for (const name of names) if (!out.defs.has(name) && !out.maybe.has(name)) out.maybe.set(name, reason(name));
-  return out;
+  let maybe: Map<string, Reason> | undefined;
+  for (const name of names) {
+    if (f.defs.has(name) || f.maybe.has(name) || maybe?.has(name)) continue;
+    maybe ??= new Map(f.maybe);
+    maybe.set(name, () => reason(name));
+  }
+  return maybe ? { dead: f.dead, defs: f.defs, maybe } : f;
+}
+
+/** `f` with the reason of these names (those maybe assigned) replaced. */
+function reexplain(f: Flow, names: (name: string) => boolean, reason: (name: string) => string): Flow {
+  const maybe = new Map(f.maybe);
+  for (const name of maybe.keys()) if (names(name)) maybe.set(name, () => reason(name));
+  return { dead: f.dead, defs: f.defs, maybe };
 }
 
 /** Where paths meet: certain what every live path assigns; a reason for the rest. */
 function join(flows: readonly Flow[], reason: (name: string) => string): Flow {
   const live = flows.filter((f) => !f.dead);
   if (live.length === 0) return ended(flows[0]!);
-  const defs = new Set([...live[0]!.defs].filter((name) => live.every((f) => f.defs.has(name))));
-  const maybe = new Map<string, string>();
+  const defs = live.reduce((acc, f) => acc.and(f.defs), live[0]!.defs);
+  const maybe = new Map<string, Reason>();
   for (const f of live) for (const [name, why] of f.maybe) if (!defs.has(name) && !maybe.has(name)) maybe.set(name, why);
-  for (const f of live) for (const name of f.defs) if (!defs.has(name) && !maybe.has(name)) maybe.set(name, reason(name));
+  for (const f of live) for (const name of f.defs) if (!defs.has(name) && !maybe.has(name)) maybe.set(name, () => reason(name));
   return { dead: false, defs, maybe };
 }
 
@@ -141,17 +204,19 @@ function joinAnd(parts: string[]): string {
 }
 
 class Analysis {
+  /** By JSON path (a YAML alias can make two steps one object). */
   private readonly infos = new Map<string, StepInfo>();
+  private readonly names = new Names();
   private readonly writers: Writer[] = [];
   private readonly assigned = new Set<string>();
   /** Variables that exist only inside a foreach body or a catch clause: where. */
-  private readonly locals = new Map<string, string>();
+  private readonly locals = new Map<string, () => string>();
   private readonly inputProperties: string[];
 
   constructor(private readonly ctx: CheckContext) {
     this.index(ctx.definition.steps, ['steps'], []);
     for (const w of this.writers) this.assigned.add(w.name);
-    if (!this.locals.has('error')) this.locals.set('error', 'inside a `catch` clause (as the caught error, unless the clause names it with `as`)');
+    if (!this.locals.has('error')) this.locals.set('error', () => 'inside a `catch` clause (as the caught error, unless the clause names it with `as`)');
     const input = ctx.definition.input;
     const properties = typeof input === 'object' && input !== null ? input.properties : undefined;
     this.inputProperties = typeof properties === 'object' && properties !== null && !Array.isArray(properties) ? Object.keys(properties) : [];
@@ -159,10 +224,11 @@ class Analysis {
 
   run(): void {
     const definition = this.ctx.definition;
-    const end = this.sequence(definition.steps, ['steps'], { dead: false, defs: new Set(), maybe: new Map() });
+    const empty: Flow = { dead: false, defs: new VarSet(this.names, 0n), maybe: new Map() };
+    const end = this.sequence(definition.steps, ['steps'], empty);
     this.read(definition.output, ['output'], end, { label: 'the workflow `output`', mode: 'output' });
     for (const [name, query] of Object.entries(definition.queries ?? {})) {
-      this.read(query, ['queries', name], { dead: false, defs: new Set(), maybe: new Map() }, { label: `query \`${name}\``, mode: 'query' });
+      this.read(query, ['queries', name], empty, { label: `query \`${name}\``, mode: 'query' });
     }
   }
 
@@ -175,19 +241,19 @@ class Analysis {
   private index(steps: readonly Step[], path: JsonPath, enclosing: Enclosing[]): void {
     steps.forEach((step, i) => {
       const stepPath = [...path, i];
-      const info: StepInfo = { step, path: stepPath, enclosing, line: this.line(stepPath) };
-      this.infos.set(key(stepPath), info);
+      const info = new StepInfo(step, stepPath, enclosing, this.ctx.file.source);
+      this.infos.set(stepPath.join('/'), info);
       if ('set' in step) for (const name of Object.keys(step.set)) this.writers.push({ name, info });
       const result = (step as { result?: unknown }).result;
       if (typeof result === 'string') this.writers.push({ name: result, info });
       if ('foreach' in step) {
-        const where = `inside the body of foreach step \`${step.id}\` (line ${info.line})`;
+        const where = () => `inside the body of foreach step \`${step.id}\` (line ${info.line})`;
         for (const name of [step.as ?? 'item', step.index]) if (name !== undefined && !this.locals.has(name)) this.locals.set(name, where);
       }
       if ('try' in step) {
         for (const clause of step.catch ?? []) {
           const name = clause.as ?? 'error';
-          if (!this.locals.has(name)) this.locals.set(name, `inside a \`catch\` of step \`${step.id}\` (line ${info.line})`);
+          if (!this.locals.has(name)) this.locals.set(name, () => `inside a \`catch\` of step \`${step.id}\` (line ${info.line})`);
         }
       }
       for (const seq of sequencesOf(step, stepPath)) {
@@ -204,7 +270,7 @@ class Analysis {
   }
 
   private step(step: Step, path: JsonPath, before: Flow): Flow {
-    const info = this.infos.get(key(path))!;
+    const info = this.infos.get(path.join('/'))!;
     const reader: Reader = { label: `step \`${step.id}\``, mode: 'step', info };
     this.read(step.when, [...path, 'when'], before, reader);
     const after = this.kind(step, path, before, info, reader);
@@ -231,14 +297,10 @@ class Analysis {
     }
     if ('parallel' in step) {
       const ends = step.parallel.map((b, i) => this.sequence(b.steps, [...path, 'parallel', i, 'steps'], before));
-      const merged = clone(before);
-      for (const end of ends) {
-        merged.dead ||= end.dead;
-        for (const name of end.defs) merged.defs.add(name);
-      }
-      for (const end of ends) for (const [name, why] of end.maybe) if (!merged.defs.has(name) && !merged.maybe.has(name)) merged.maybe.set(name, why);
-      for (const name of merged.defs) merged.maybe.delete(name);
-      return merged;
+      const defs = ends.reduce((acc, end) => acc.or(end.defs), before.defs);
+      const maybe = new Map<string, Reason>();
+      for (const f of [before, ...ends]) for (const [name, why] of f.maybe) if (!defs.has(name) && !maybe.has(name)) maybe.set(name, why);
+      return { dead: ends.some((end) => end.dead), defs, maybe };
     }
     if ('foreach' in step) {
       read(step.foreach, ['foreach'], before);
@@ -254,8 +316,7 @@ class Analysis {
       read(step.while, ['while'], start);
       const end = this.sequence(step.steps, [...path, 'steps'], start);
       const after = join([before, end], (name) => this.whyLoop(name, info, 'zero'));
-      for (const name of after.maybe.keys()) if (written.has(name)) after.maybe.set(name, this.whyLoop(name, info, 'zero'));
-      return after;
+      return reexplain(after, (name) => written.has(name), (name) => this.whyLoop(name, info, 'zero'));
     }
     if ('sleep' in step) {
       read(step.sleep, ['sleep'], before);
@@ -292,37 +353,32 @@ class Analysis {
       const as = clause.as ?? 'error';
       const end = this.sequence(clause.steps, seqPath, assign(failed, [as]));
       // The error variable exists only inside its clause.
-      const out = clone(end);
-      if (failed.defs.has(as)) return out;
-      out.defs.delete(as);
+      if (failed.defs.has(as)) return end;
+      const maybe = new Map(end.maybe);
       const why = failed.maybe.get(as);
-      if (why === undefined) out.maybe.delete(as);
-      else out.maybe.set(as, why);
-      return out;
+      if (why === undefined) maybe.delete(as);
+      else maybe.set(as, why);
+      return { dead: end.dead, defs: end.defs.without(as), maybe };
     });
-    const afterTryCatch = join([tryEnd, ...catchEnds], (name) =>
+    let afterTryCatch = join([tryEnd, ...catchEnds], (name) =>
       tryEnd.defs.has(name) && !tryEnd.dead ? this.whyTry(name, info, 'not-in-catch') : this.whyTry(name, info, 'catch-only'),
     );
     // What the try assigns but a catch may not: say so, rather than why the catch itself may lack it.
-    if (!tryEnd.dead) {
-      for (const name of afterTryCatch.maybe.keys()) if (tryEnd.defs.has(name)) afterTryCatch.maybe.set(name, this.whyTry(name, info, 'not-in-catch'));
-    }
+    if (!tryEnd.dead) afterTryCatch = reexplain(afterTryCatch, (name) => tryEnd.defs.has(name), (name) => this.whyTry(name, info, 'not-in-catch'));
     if (!step.finally) return afterTryCatch;
     // `finally` also runs after a failure anywhere in the try or a catch.
     const finallyStart = addMaybe(failed, catchWrites, (name) => this.whyTry(name, info, 'catch-only'));
     const finallyEnd = this.sequence(step.finally, [...path, 'finally'], finallyStart);
     if (afterTryCatch.dead || finallyEnd.dead) return ended(afterTryCatch.dead ? afterTryCatch : finallyEnd);
-    const after = clone(afterTryCatch);
-    for (const name of finallyEnd.defs) {
-      if (finallyStart.defs.has(name)) continue;
-      after.defs.add(name);
-      after.maybe.delete(name);
-    }
+    // What the finally itself assigns is added to what was certain before it.
+    const defs = afterTryCatch.defs.with(finallyEnd.defs);
+    const maybe = new Map<string, Reason>();
+    for (const [name, why] of afterTryCatch.maybe) if (!defs.has(name)) maybe.set(name, why);
     for (const [name, why] of finallyEnd.maybe) {
-      if (after.defs.has(name) || after.maybe.has(name) || finallyStart.maybe.get(name) === why) continue;
-      after.maybe.set(name, why);
+      if (defs.has(name) || maybe.has(name) || finallyStart.maybe.get(name) === why) continue;
+      maybe.set(name, why);
     }
-    return after;
+    return { dead: false, defs, maybe };
   }
 
   // ---- reasons ---------------------------------------------------------------
@@ -473,7 +529,7 @@ class Analysis {
       if (why !== undefined) {
         this.ctx.report(
           path,
-          `${reads}, but \`${first}\` may be unset here: ${why}; assign it on every path before this point, or read it with a default: \`{ var: [${ref.name}, <default>] }\``,
+          `${reads}, but \`${first}\` may be unset here: ${why()}; assign it on every path before this point, or read it with a default: \`{ var: [${ref.name}, <default>] }\``,
           { severity: 'warning' },
         );
       } else {
@@ -484,7 +540,7 @@ class Analysis {
 
   private hint(name: string, flow: Flow): { suggestion?: string; local?: string } {
     const local = this.locals.get(name);
-    if (local) return { local: `: \`${name}\` exists only ${local}` };
+    if (local) return { local: `: \`${name}\` exists only ${local()}` };
     if (this.inputProperties.includes(name)) return { suggestion: `; did you mean \`input.${name}\`? The workflow input is read through \`input\`` };
     const known = closest(name, [...flow.defs, ...flow.maybe.keys(), ...this.assigned, 'input', 'workflow']);
     if (known !== undefined) return { suggestion: `; did you mean \`${known}\`?` };
