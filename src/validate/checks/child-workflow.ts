@@ -21,7 +21,8 @@ interface CertainChild {
  * not inside a switch case, `while`, `foreach`, `catch` or `compensate`, and no
  * earlier step on its way (in its sequence or an enclosing one) contains a `return`
  * or `fail` that could end the run first (the usual base case of a recursion).
- * A cycle made only of such steps recurses until Temporal's limits stop it.
+ * A cycle made only of such steps recurses until Temporal's limits stop it. Children
+ * started with `wait: false` count too: each run still starts the next one.
  */
 export const childWorkflow: Check = {
   rule: 'child-workflow',

@@ -46,7 +46,8 @@ import { scopeWrites } from './parallel-conflict.js';
  */
 export const undefinedVariable: Check = {
   rule: 'undefined-variable',
-  description: 'A `var` names a variable that no step assigns (error), or reads it where, on some path, it is not assigned yet (warning).',
+  description:
+    'A `var` names a variable that no step assigns (error), or reads it where, on some path, it is not assigned yet (warning; not for `queries`, which may run at any moment).',
   run(ctx) {
     new Analysis(ctx).run();
   },
