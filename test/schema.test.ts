@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { DURATION_PATTERN } from '../interpreter/duration.js';
 import { STEP_KINDS } from '../interpreter/model.js';
 import { SCHEMA_PATH } from '../src/paths.js';
+import { parse } from 'yaml';
+import { explainDefinition } from '../src/validate/schema-errors.js';
 import { GENERATED_PATH, standaloneModule } from '../src/validate/schema-standalone.js';
-import { KIND_DEFINITIONS } from '../src/validate/schema-validator.js';
+import { KIND_DEFINITIONS, quickValidator } from '../src/validate/schema-validator.js';
 import { validateSources } from './helpers.js';
 
 const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, any>;
@@ -23,55 +25,8 @@ async function schemaErrors(text: string): Promise<string[]> {
 
 const HEAD = 'revo: 1\nname: demo\n';
 
-describe('the schema file', () => {
-  it('is draft-07 with a description on every property and a title on every definition', () => {
-    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    const missing: string[] = [];
-    const visit = (node: unknown, where: string, userSchema = false) => {
-      if (typeof node !== 'object' || node === null) return;
-      const n = node as Record<string, any>;
-      if (n.properties) {
-        if (n.type === 'object' && n.additionalProperties !== false) missing.push(`${where}: additionalProperties is not false`);
-        for (const [name, prop] of Object.entries<Record<string, unknown>>(n.properties)) {
-          if (typeof prop.description !== 'string' || prop.description.length < 10) missing.push(`${where}.${name}: no description`);
-          visit(prop, `${where}.${name}`, userSchema);
-        }
-      }
-      for (const key of ['items', 'additionalProperties', 'propertyNames']) if (typeof n[key] === 'object') visit(n[key], `${where}[${key}]`);
-      for (const key of ['oneOf', 'anyOf']) if (Array.isArray(n[key])) n[key].forEach((b: unknown, i: number) => visit(b, `${where}.${key}[${i}]`));
-    };
-    visit(schema, '#');
-    for (const [name, definition] of Object.entries<Record<string, unknown>>(schema.definitions)) {
-      if (definition.title !== name) missing.push(`definitions.${name}: title is not ${name}`);
-      if (typeof definition.description !== 'string') missing.push(`definitions.${name}: no description`);
-      visit(definition, `definitions.${name}`);
-    }
-    expect(missing).toEqual([]);
-  });
-
-  it('describes every step kind, with id, name and when on each', () => {
-    const branches = schema.definitions.Step.oneOf.map((b: { $ref: string }) => b.$ref.replace('#/definitions/', ''));
-    expect(branches).toEqual(STEP_KINDS.map((k) => KIND_DEFINITIONS[k]));
-    for (const kind of STEP_KINDS) {
-      const definition = schema.definitions[KIND_DEFINITIONS[kind]];
-      expect(definition.required).toEqual(expect.arrayContaining(['id', kind]));
-      expect(Object.keys(definition.properties)).toEqual(expect.arrayContaining(['id', 'name', 'when', kind]));
-      expect(definition.additionalProperties).toBe(false);
-    }
-  });
-
-  it('uses the interpreter duration pattern', () => {
-    expect(schema.definitions.Duration.pattern).toBe(DURATION_PATTERN);
-  });
-
-  it('ships an up-to-date precompiled validator (else run: npx tsx src/validate/schema-standalone.ts)', () => {
-    expect(readFileSync(GENERATED_PATH, 'utf8') === standaloneModule(readFileSync(SCHEMA_PATH, 'utf8'))).toBe(true);
-  });
-});
-
-describe('valid definitions', () => {
-  it('accept every field of DSL.md', async () => {
-    const text = `revo: 1
+/** A definition that uses every field of DSL.md. */
+const FULL = `revo: 1
 name: order-fulfilment
 version: "1.4.0"
 description: Everything at once.
@@ -154,7 +109,56 @@ steps:
   - id: done
     return: { var: shipment }
 `;
-    expect(await schemaErrors(text)).toEqual([]);
+
+describe('the schema file', () => {
+  it('is draft-07 with a description on every property and a title on every definition', () => {
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    const missing: string[] = [];
+    const visit = (node: unknown, where: string, userSchema = false) => {
+      if (typeof node !== 'object' || node === null) return;
+      const n = node as Record<string, any>;
+      if (n.properties) {
+        if (n.type === 'object' && n.additionalProperties !== false) missing.push(`${where}: additionalProperties is not false`);
+        for (const [name, prop] of Object.entries<Record<string, unknown>>(n.properties)) {
+          if (typeof prop.description !== 'string' || prop.description.length < 10) missing.push(`${where}.${name}: no description`);
+          visit(prop, `${where}.${name}`, userSchema);
+        }
+      }
+      for (const key of ['items', 'additionalProperties', 'propertyNames']) if (typeof n[key] === 'object') visit(n[key], `${where}[${key}]`);
+      for (const key of ['oneOf', 'anyOf']) if (Array.isArray(n[key])) n[key].forEach((b: unknown, i: number) => visit(b, `${where}.${key}[${i}]`));
+    };
+    visit(schema, '#');
+    for (const [name, definition] of Object.entries<Record<string, unknown>>(schema.definitions)) {
+      if (definition.title !== name) missing.push(`definitions.${name}: title is not ${name}`);
+      if (typeof definition.description !== 'string') missing.push(`definitions.${name}: no description`);
+      visit(definition, `definitions.${name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('describes every step kind, with id, name and when on each', () => {
+    const branches = schema.definitions.Step.oneOf.map((b: { $ref: string }) => b.$ref.replace('#/definitions/', ''));
+    expect(branches).toEqual(STEP_KINDS.map((k) => KIND_DEFINITIONS[k]));
+    for (const kind of STEP_KINDS) {
+      const definition = schema.definitions[KIND_DEFINITIONS[kind]];
+      expect(definition.required).toEqual(expect.arrayContaining(['id', kind]));
+      expect(Object.keys(definition.properties)).toEqual(expect.arrayContaining(['id', 'name', 'when', kind]));
+      expect(definition.additionalProperties).toBe(false);
+    }
+  });
+
+  it('uses the interpreter duration pattern', () => {
+    expect(schema.definitions.Duration.pattern).toBe(DURATION_PATTERN);
+  });
+
+  it('ships an up-to-date precompiled validator (else run: npx tsx src/validate/schema-standalone.ts)', () => {
+    expect(readFileSync(GENERATED_PATH, 'utf8') === standaloneModule(readFileSync(SCHEMA_PATH, 'utf8'))).toBe(true);
+  });
+});
+
+describe('valid definitions', () => {
+  it('accept every field of DSL.md', async () => {
+    expect(await schemaErrors(FULL)).toEqual([]);
   });
 
   it('accept schedule with cron', async () => {
@@ -387,5 +391,37 @@ describe('schema error messages for lists', () => {
       '10:12 `catch` of step `guarded` must be a list of catch clauses, got a mapping',
       '13:28 `retry.nonRetryable` of step `pay` must be a list of error types, got "Boom"',
     ]);
+  });
+});
+
+describe('schema error explanations', () => {
+  it('explain every broken variant of a full definition, without raw ajv wording', () => {
+    const base = parse(FULL) as unknown;
+    const paths: (string | number)[][] = [];
+    const collect = (value: unknown, path: (string | number)[]) => {
+      paths.push(path);
+      if (Array.isArray(value)) value.forEach((v, i) => collect(v, [...path, i]));
+      else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) collect(v, [...path, k]);
+    };
+    collect(base, []);
+    const replacements: unknown[] = [null, 5, 'x', [], {}, { bogus: 1 }, [{ id: 'z' }]];
+    let broken = 0;
+    for (const path of paths.slice(1)) {
+      for (const replacement of replacements) {
+        const copy = structuredClone(base) as Record<string, unknown>;
+        let parent: any = copy;
+        for (const segment of path.slice(0, -1)) parent = parent[segment];
+        parent[path.at(-1)!] = structuredClone(replacement);
+        const valid = quickValidator()(copy);
+        const problems = explainDefinition(copy);
+        expect(problems.length === 0, `${path.join('.')} = ${JSON.stringify(replacement)}`).toBe(valid);
+        if (valid) continue;
+        broken++;
+        for (const { message } of problems) {
+          expect(message).not.toMatch(/oneOf|anyOf|must match|must NOT|schema in|additional propert/);
+        }
+      }
+    }
+    expect(broken).toBeGreaterThan(500);
   });
 });
