@@ -7,6 +7,7 @@ import { duplicateName } from './duplicate-name.js';
 import { duration } from './duration.js';
 import { forbiddenSegment } from './forbidden-segment.js';
 import { jsonSchema } from './json-schema.js';
+import { literalExpression } from './literal-expression.js';
 import { reservedName } from './reserved-name.js';
 import { retryPolicy } from './retry-policy.js';
 import { returnPlacement } from './return-placement.js';
@@ -33,6 +34,7 @@ export const CHECKS: readonly Check[] = [
   activityInput,
   // Expressions.
   unknownOperation,
+  literalExpression,
   forbiddenSegment,
   // Flow analysis.
   undefinedVariable,
