@@ -24,6 +24,25 @@ describe('unknown-activity', () => {
     );
   });
 
+  it('warns about `activities:` options that match no activity', async () => {
+    const diagnostics = await validateSources({
+      'wf.yaml': `revo: 1
+name: calls
+activities:
+  htp.*: { timeout: 5s }
+  core.log: { timeout: 1s }
+  core.lg: { timeout: 1s }
+steps:
+  - id: fetch
+    call: http.request
+    with: { url: "https://example.com" }
+`,
+    }, { checks: [unknownActivity] });
+    expect(positions(diagnostics)).toEqual(['4:3 warning unknown-activity', '6:3 warning unknown-activity']);
+    expect(diagnostics[0]!.message).toBe('`activities.htp.*` matches no activity in the catalog, so these options apply to nothing; did you mean `http.*`?');
+    expect(diagnostics[1]!.message).toBe('`activities.core.lg` matches no activity in the catalog, so these options apply to nothing; did you mean `core.log`?');
+  });
+
   it('accepts catalog activities', async () => {
     expect(positions(await validateSources({ 'wf.yaml': wf('core.log') }, { checks: [unknownActivity] }))).toEqual([]);
   });
