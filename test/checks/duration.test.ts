@@ -72,6 +72,22 @@ steps:
     }
   });
 
+  it('reports a duration too large to count', async () => {
+    const diagnostics = await validateSources({
+      'wf.yaml': `revo: 1
+name: timing
+timeout: 99999999999999d
+steps:
+  - id: a
+    call: core.echo
+`,
+    }, check);
+    expect(positions(diagnostics)).toEqual(['3:10 error duration']);
+    expect(diagnostics[0]!.message).toBe(
+      'the workflow `timeout` (`99999999999999d`) is too long to count in milliseconds; use a realistic duration (e.g. `500ms`, `30s`, `1h30m`, `7d`)',
+    );
+  });
+
   it('accepts sensible durations and computed sleeps', async () => {
     const diagnostics = await validateSources({
       'wf.yaml': `revo: 1
