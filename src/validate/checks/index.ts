@@ -11,6 +11,7 @@ import { literalExpression } from './literal-expression.js';
 import { reservedName } from './reserved-name.js';
 import { retryPolicy } from './retry-policy.js';
 import { returnPlacement } from './return-placement.js';
+import { scheduleInput } from './schedule-input.js';
 import { stateQuery } from './state-query.js';
 import { undeclaredSignal } from './undeclared-signal.js';
 import { unknownActivity } from './unknown-activity.js';
@@ -47,6 +48,7 @@ export const CHECKS: readonly Check[] = [
   // Durations, schedules, retries.
   duration,
   cron,
+  scheduleInput,
   retryPolicy,
   // Embedded JSON Schemas and size.
   jsonSchema,
