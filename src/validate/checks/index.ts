@@ -5,6 +5,7 @@ import { definitionSize } from './definition-size.js';
 import { duplicateId } from './duplicate-id.js';
 import { duplicateName } from './duplicate-name.js';
 import { duration } from './duration.js';
+import { errorType } from './error-type.js';
 import { forbiddenSegment } from './forbidden-segment.js';
 import { jsonSchema } from './json-schema.js';
 import { literalExpression } from './literal-expression.js';
@@ -50,6 +51,7 @@ export const CHECKS: readonly Check[] = [
   cron,
   scheduleInput,
   retryPolicy,
+  errorType,
   // Embedded JSON Schemas and size.
   jsonSchema,
   definitionSize,
