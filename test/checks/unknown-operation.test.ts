@@ -66,10 +66,11 @@ name: ops
 steps:
   - id: a
     call: core.echo
-    with: { amount: { vra: input.amount }, one: { id: 5 } }
+    with: { amount: { vra: input.amount }, one: { id: 5 }, raw: { $litteral: { gt: 1 } } }
 `,
     }, check);
-    expect(positions(diagnostics)).toEqual(['6:23 warning unknown-operation']);
+    expect(positions(diagnostics)).toEqual(['6:23 warning unknown-operation', '6:67 warning unknown-operation']);
+    expect(diagnostics[1]!.message).toContain('`$litteral` in `with` of step `a` is not a JSON Logic operation, so this object is passed on as data; did you mean `$literal`?');
     expect(diagnostics[0]!.message).toBe(
       '`vra` in `with` of step `a` is not a JSON Logic operation, so this object is passed on as data; did you mean `var`? (to pass such an object on as data on purpose, write `{ $literal: … }`)',
     );

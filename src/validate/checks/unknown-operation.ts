@@ -1,4 +1,6 @@
-import { FORBIDDEN_OPERATIONS, OPERATIONS } from '../../../interpreter/expression-syntax.js';
+import { FORBIDDEN_OPERATIONS, LITERAL_KEY, OPERATIONS } from '../../../interpreter/expression-syntax.js';
+
+const NAMES = [...OPERATIONS, LITERAL_KEY];
 import type { Check } from '../check.js';
 import { closest, didYouMean } from '../suggest.js';
 import { expressionNodes, templateSites, type TemplateSite } from '../templates.js';
@@ -13,7 +15,7 @@ const ALIASES: Record<string, string> = {
 function suggestion(op: string): string {
   const alias = Object.prototype.hasOwnProperty.call(ALIASES, op.toLowerCase()) ? ALIASES[op.toLowerCase()] : undefined;
   if (alias) return `; did you mean \`${alias}\`?`;
-  return didYouMean(op, OPERATIONS) || '; see https://jsonlogic.com/operations.html for the operations available';
+  return didYouMean(op, NAMES) || '; see https://jsonlogic.com/operations.html for the operations available';
 }
 
 function where(site: TemplateSite): string {
@@ -34,7 +36,9 @@ export const unknownOperation: Check = {
         if (node.kind === 'data') {
           // `{ vra: input.x }` in a template is copied as data; warn when it looks like a misspelt operation.
           const value = node.node[node.key];
-          const near = node.key.length >= 3 && (typeof value === 'string' || Array.isArray(value)) ? closest(node.key, OPERATIONS) : undefined;
+          const near = node.key.startsWith('$')
+            ? closest(node.key, [LITERAL_KEY])
+            : node.key.length >= 3 && (typeof value === 'string' || Array.isArray(value)) ? closest(node.key, OPERATIONS) : undefined;
           if (near) {
             ctx.report(
               [...node.path, node.key],
