@@ -32,7 +32,7 @@ steps:
     expect(diagnostics.map((d) => d.message)).toEqual([
       'step `report` reads `totl`, but no step assigns `totl`; did you mean `total`?',
       'step `report` reads `amount.value`, but no step assigns `amount`; did you mean `input.amount`? The workflow input is read through `input`',
-      "step `report` reads `zzzzz`, but no step assigns `zzzzz`; assign it with `set` or a step's `result` before reading it, or read the workflow input as `input.zzzzz`",
+      "step `report` reads `zzzzz`, but no step assigns `zzzzz`; assign it with `set` or a step's `result` first (workflow input is read as `input.<field>`)",
       'step `report` reads `totl` with a default, but no step assigns `totl`, so the default is always used; did you mean `total`?',
     ]);
   });

@@ -520,7 +520,7 @@ class Analysis {
           this.ctx.report(
             path,
             `${reads}, but no step assigns \`${first}\`` +
-              (hint.suggestion ?? hint.local ?? `; assign it with \`set\` or a step's \`result\` before reading it, or read the workflow input as \`input.${first}\``),
+              (hint.suggestion ?? hint.local ?? `; assign it with \`set\` or a step's \`result\` first (workflow input is read as \`input.<field>\`)`),
           );
         }
         continue;
