@@ -146,9 +146,9 @@ steps:
     call: core.echo
     with: [{ var: all }, { var: seen }, { var: item }]
 `);
-    expect(positions(diagnostics)).toEqual(['13:33 warning undefined-variable', '13:48 error undefined-variable']);
+    expect(positions(diagnostics)).toEqual(['13:33 error undefined-variable', '13:48 error undefined-variable']);
     expect(diagnostics[0]!.message).toBe(
-      'step `out` reads `seen`, but `seen` is not assigned yet here: it is assigned only inside the body of foreach step `each` (line 4), by step `inner` (line 8), ' +
+      'step `out` reads `seen`, but `seen` is never assigned where it can be read here: it is assigned only inside the body of foreach step `each` (line 4), by step `inner` (line 8), ' +
         "and a foreach iteration's writes are discarded when it ends; keep values with `collect` and read the foreach's `result`",
     );
     expect(diagnostics[1]!.message).toBe('step `out` reads `item`, but no step assigns `item`: `item` exists only inside the body of foreach step `each` (line 4)');

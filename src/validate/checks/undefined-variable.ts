@@ -440,8 +440,11 @@ class Analysis {
       : `it is assigned in the \`try\` of step \`${id}\` (line ${info.line}), by ${by}, but not when a \`catch\` handles an error there`;
   }
 
-  /** Why a variable assigned somewhere is set on no path to this read. */
-  private whyNotYet(name: string, reader: Reader, readPath: JsonPath): string {
+  /**
+   * Why a variable assigned somewhere is set on no path to this read. `never` when
+   * no write can ever reach it (all are discarded), which makes it an error.
+   */
+  private whyNotYet(name: string, reader: Reader, readPath: JsonPath): { reason: string; never?: boolean } {
     const writers = this.writers.filter((w) => w.name === name);
     const first = writers[0]!;
     const at = (w: Writer) => `step \`${w.info.step.id}\` (line ${w.info.line})`;
@@ -456,19 +459,20 @@ class Analysis {
       const line = this.line(holder.path);
       if ('parallel' in holder.step) {
         const branch = holder.step.parallel[other[i]!.seqPath[holder.path.length + 1] as number]?.id;
-        return (
+        return {
+  reason:
           `it is assigned by ${at(w)} in branch \`${branch}\` of parallel step \`${holder.step.id}\` (line ${line}); ` +
           `branches start from a copy of the scope and see each other's writes only after step \`${holder.step.id}\` ends`
-        );
+        };
       }
       if ('switch' in holder.step) {
-        return `it is assigned only by ${at(w)} in another case of switch \`${holder.step.id}\` (line ${line}), which never runs together with this one`;
+        return { reason: `it is assigned only by ${at(w)} in another case of switch \`${holder.step.id}\` (line ${line}), which never runs together with this one` };
       }
       if (other[i]!.role === 'catch') {
-        return `it is assigned only by ${at(w)} in a \`catch\` of step \`${holder.step.id}\` (line ${line}), which runs only after the \`try\` failed`;
+        return { reason: `it is assigned only by ${at(w)} in a \`catch\` of step \`${holder.step.id}\` (line ${line}), which runs only after the \`try\` failed` };
       }
       if (other[i]!.role === 'finally') {
-        return `it is assigned only by ${at(w)} in the \`finally\` of step \`${holder.step.id}\` (line ${line}), which runs after this point`;
+        return { reason: `it is assigned only by ${at(w)} in the \`finally\` of step \`${holder.step.id}\` (line ${line}), which runs after this point` };
       }
     }
     // Written only where writes are discarded.
@@ -477,25 +481,27 @@ class Analysis {
     if (writers.every((w) => discarded(w) !== undefined)) {
       const boundary = discarded(first)!;
       const line = this.line(boundary.path);
-      return boundary.role === 'iteration'
+      const reason = boundary.role === 'iteration'
         ? `it is assigned only inside the body of foreach step \`${boundary.step.id}\` (line ${line}), by ${at(first)}, and a foreach iteration's writes are discarded when it ends; ` +
             `keep values with \`collect\` and read the foreach's \`result\``
         : `it is assigned only in the compensation steps of step \`${boundary.step.id}\` (line ${line}), by ${at(first)}, which run on a copy of the scope`;
+      return { reason, never: true };
     }
     if (reader.mode === 'output') {
-      return `no path that reaches the end of the run assigns it (it is assigned by ${this.steps(writers)}); assign it on every path, or read it with a default`;
+      return { reason: `no path that reaches the end of the run assigns it (it is assigned by ${this.steps(writers)}); assign it on every path, or read it with a default` };
     }
-    if (writers.some((w) => w.info === reader.info)) return 'it is assigned by this same step, after its templates are evaluated; assign it in an earlier step';
+    if (writers.some((w) => w.info === reader.info)) return { reason: 'it is assigned by this same step, after its templates are evaluated; assign it in an earlier step' };
     const compensating = [...chain].reverse().find((e) => e.role === 'compensate');
     const readLine = this.line(readPath);
     if (compensating) {
-      return (
+      return {
+  reason:
         `compensation steps see the scope as it was when step \`${compensating.step.id}\` completed, ` +
         `and it is assigned only by ${this.steps(writers)}; assign it before step \`${compensating.step.id}\``
-      );
+      };
     }
-    if (writers.every((w) => w.info.line > readLine)) return `it is first assigned later, by ${at(first)}; move that assignment before this step`;
-    return `no path to this point assigns it (it is assigned by ${this.steps(writers)}); assign it before this step`;
+    if (writers.every((w) => w.info.line > readLine)) return { reason: `it is first assigned later, by ${at(first)}; move that assignment before this step` };
+    return { reason: `no path to this point assigns it (it is assigned by ${this.steps(writers)}); assign it before this step` };
   }
 
   // ---- reads -----------------------------------------------------------------
@@ -534,7 +540,9 @@ class Analysis {
           { severity: 'warning' },
         );
       } else {
-        this.ctx.report(path, `${reads}, but \`${first}\` is not assigned yet here: ${this.whyNotYet(first, reader, path)}`, { severity: 'warning' });
+        const { reason, never } = this.whyNotYet(first, reader, path);
+        const state = never ? 'is never assigned where it can be read here' : 'is not assigned yet here';
+        this.ctx.report(path, `${reads}, but \`${first}\` ${state}: ${reason}`, { severity: never ? 'error' : 'warning' });
       }
     }
   }
