@@ -18,6 +18,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parseDocument } from 'yaml';
 import { loadActivities, toCatalogFile } from '../src/activities/catalog.js';
 import type { ActivitySpec, Catalog } from '../src/activities/types.js';
@@ -359,11 +361,17 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+// A full collection before each measurement, so one measurement's garbage is not paid by the next.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 /** Runs `fn` once to warm up, then `rounds` times; returns the median wall time in ms. */
 async function measure(rounds: number, fn: () => unknown | Promise<unknown>): Promise<number> {
+  collectGarbage();
   await fn();
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) {
+    collectGarbage();
     const start = performance.now();
     await fn();
     times.push(performance.now() - start);
