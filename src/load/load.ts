@@ -3,7 +3,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, isAlias, ty
 import type { Diagnostic } from '../validate/diagnostic.js';
 import { contentHash } from './hash.js';
 import { LIMITS, scanNesting } from './limits.js';
-import { SourceMap, type SourceRange } from './source-map.js';
+import { PARSE_OPTIONS, SourceMap, type SourceRange } from './source-map.js';
 
 /** One workflow file after loading: its text, positions and, when it parsed, plain JSON. */
 export interface LoadedFile {
@@ -65,11 +65,11 @@ export function loadText(file: string, text: string): LoadedFile {
 
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+    doc = parseDocument(text, { lineCounter: lines, ...PARSE_OPTIONS });
   } catch (err) {
     return failed(file, text, 'yaml', `the YAML parser gave up: ${(err as Error).message}`);
   }
-  const source = new SourceMap(doc, lines);
+  const source = new SourceMap(text, lines);
   const result: LoadedFile = { file, text, source, definition: undefined, hash: undefined, diagnostics: [] };
   const at = (range: SourceRange, rule: string, message: string, severity: Diagnostic['severity'] = 'error') =>
     result.diagnostics.push({ file, ...range, severity, rule, message });
@@ -218,7 +218,7 @@ function failed(file: string, text: string, rule: string, message: string, offse
   const lines = new LineCounter();
   lines.addNewLine(0); // the parser registers the first line itself; here nothing parses
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-  const source = new SourceMap(parseDocument(''), lines);
+  const source = new SourceMap(text, lines, false);
   const range = source.rangeOfOffsets(offset, offset);
   return { file, text, source, definition: undefined, hash: undefined, diagnostics: [{ file, ...range, severity: 'error', rule, message }] };
 }

@@ -1,8 +1,10 @@
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-
-
-export type { JsonPath } from '../../interpreter/walk.js';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type LineCounter, type Node } from 'yaml';
 import type { JsonPath } from '../../interpreter/walk.js';
+
+export type { JsonPath };
+
+/** How workflow files are parsed (the loader and the source map must agree). */
+export const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
 export interface SourceRange {
   /** 1-based. */
@@ -15,11 +17,19 @@ export interface SourceRange {
 /**
  * Maps JSON paths of a parsed definition back to exact ranges in its YAML text,
  * so every diagnostic can point at the node a user has to change.
+ *
+ * It keeps only the text and line starts: the YAML tree is re-parsed on the first
+ * lookup by path. Valid files never need one, and holding every file's tree costs
+ * more memory (and garbage collection) than validating them.
  */
 export class SourceMap {
+  private doc: Document | undefined;
+
   constructor(
-    private readonly doc: Document.Parsed,
+    private readonly text: string,
     private readonly lines: LineCounter,
+    /** False for text the loader refused to parse (binary, too deep): paths then map to its start. */
+    private readonly parseable = true,
   ) {}
 
   /** The range of a character offset span. */
@@ -34,7 +44,8 @@ export class SourceMap {
    * path leads nowhere (a missing property), the deepest existing node is used.
    */
   rangeOf(path: JsonPath, options: { key?: boolean } = {}): SourceRange {
-    let node: Node | null = this.doc.contents;
+    if (this.parseable) this.doc ??= parseDocument(this.text, PARSE_OPTIONS);
+    let node: Node | null = this.doc?.contents ?? null;
     let keyNode: Node | null = null;
     for (const segment of path) {
       const next = child(node, segment);
