@@ -365,18 +365,24 @@ function median(values: number[]): number {
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-/** Runs `fn` once to warm up, then `rounds` times; returns the median wall time in ms. */
-async function measure(rounds: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  collectGarbage();
-  await fn();
-  const times: number[] = [];
+/**
+ * Runs every variant once to warm up, then `rounds` rounds in which each variant runs
+ * once, in turn. Interleaving keeps a slow spell of a shared machine, or the JIT state
+ * one variant leaves behind, from landing on one variant only. Median wall times in ms.
+ */
+async function measureAll<K extends string>(rounds: number, variants: Record<K, () => unknown | Promise<unknown>>): Promise<Record<K, number>> {
+  const names = Object.keys(variants) as K[];
+  const times = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (const name of names) await variants[name]();
   for (let i = 0; i < rounds; i++) {
-    collectGarbage();
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
+    for (const name of names) {
+      collectGarbage();
+      const start = performance.now();
+      await variants[name]();
+      times[name].push(performance.now() - start);
+    }
   }
-  return median(times);
+  return Object.fromEntries(names.map((k) => [k, median(times[k])])) as Record<K, number>;
 }
 
 function table(rows: string[][]): string {
@@ -420,25 +426,26 @@ async function main(): Promise<void> {
       console.log(`note: the generated files are not all clean (${counts.error} errors, ${counts.warning} warnings); first ones:\n${sample}`);
     }
 
-    const parse = await measure(ROUNDS, () => {
-      for (const [, text] of texts) parseDocument(text);
+    const { parse, parseKept, load, schemaOnly, full, fromDisk } = await measureAll(ROUNDS, {
+      parse: () => {
+        for (const [, text] of texts) parseDocument(text);
+      },
+      // The same parse, keeping every Document alive: what holding ~1,000 YAML trees costs.
+      parseKept: () => texts.map(([, text]) => parseDocument(text)),
+      load: () => {
+        for (const [file, text] of texts) loadText(file, text);
+      },
+      schemaOnly: () => validateInMemory(texts, catalog, []),
+      full: () => validateInMemory(texts, catalog),
+      fromDisk: async () => validateSet(await WorkflowSet.load(names), { catalog }),
     });
-    // The same parse, keeping every Document alive as a WorkflowSet keeps its files:
-    // with ~1,000 files the larger heap makes garbage collection a large share.
-    const parseKept = await measure(ROUNDS, () => texts.map(([, text]) => parseDocument(text)));
-    const load = await measure(ROUNDS, () => {
-      for (const [file, text] of texts) loadText(file, text);
-    });
-    const schemaOnly = await measure(ROUNDS, () => validateInMemory(texts, catalog, []));
-    const full = await measure(ROUNDS, () => validateInMemory(texts, catalog));
-    const fromDisk = await measure(ROUNDS, async () => validateSet(await WorkflowSet.load(names), { catalog }));
 
     const n = texts.length;
     const ratio = full / parse;
     const row = (label: string, total: number, goal = '') => [label, ms(total), ms(total / n), `${(total / parse).toFixed(2)}x`, goal];
     console.log(
       `\nRevo validation benchmark: ${n} files (${FILES} generated + 1 child), ${(steps / FILES).toFixed(1)} steps and ` +
-        `${(bytes / n / 1024).toFixed(1)} KB per file; median of ${ROUNDS} rounds after a warm-up; ` +
+        `${(bytes / n / 1024).toFixed(1)} KB per file; median of ${ROUNDS} interleaved rounds after a warm-up; ` +
         `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}\n`,
     );
     console.log(

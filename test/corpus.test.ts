@@ -43,7 +43,7 @@ const FIXTURE_CASES: Record<string, Case> = {
   'top-level-scalar.yaml': { rule: 'schema', at: '1:1', message: 'a workflow file must be a mapping' },
   'multiple-documents.yaml': { rule: 'yaml', at: '6:1', message: 'more than one YAML document' },
   'not-json.yaml': { rule: 'yaml', at: '5:17', message: 'has no JSON equivalent' },
-  'custom-tag.yaml': { rule: 'yaml', at: '5:15', message: 'Unresolved tag: !secret', severity: 'warning' },
+  'custom-tag.yaml': { rule: 'yaml', at: '5:15', message: 'unknown tag: !secret; a workflow holds plain JSON values' },
   'complex-key.yaml': { rule: 'yaml', at: '6:9', message: 'mapping keys must be plain strings' },
 };
 

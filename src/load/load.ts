@@ -80,10 +80,12 @@ export function loadText(file: string, text: string): LoadedFile {
     if (quote) at(source.rangeOfOffsets(quote.start, quote.start + 1), 'yaml', `the quoted string that starts here is never closed (missing its closing ${quote.char})`);
     else at(source.rangeOfOffsets(error.pos[0], error.pos[1]), 'yaml', yamlMessage(error.code, error.message));
   }
+  // The parser's warnings (an unknown tag like `!secret`, an unsupported directive) would
+  // silently change what the definition means: a workflow is plain JSON, so they are errors.
   for (const warning of doc.warnings) {
-    at(source.rangeOfOffsets(warning.pos[0], warning.pos[1]), 'yaml', yamlMessage(warning.code, warning.message), 'warning');
+    at(source.rangeOfOffsets(warning.pos[0], warning.pos[1]), 'yaml', yamlMessage(warning.code, warning.message));
   }
-  if (doc.errors.length > 0) return result;
+  if (doc.errors.length > 0 || doc.warnings.length > 0) return result;
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     at(source.rangeOfOffsets(0, 0), 'yaml', 'the file is empty; a workflow needs at least `revo: 1`, `name` and `steps`');
     return result;
@@ -225,6 +227,7 @@ function failed(file: string, text: string, rule: string, message: string, offse
 
 /** yaml's messages carry a code frame of their own; keep the first line, which says what is wrong. */
 function yamlMessage(code: string, message: string): string {
+  if (code === 'TAG_RESOLVE_FAILED') return `${message.split('\n')[0]!.replace('Unresolved tag', 'unknown tag')}; a workflow holds plain JSON values, so remove the tag (or quote the value)`;
   if (code === 'MULTIPLE_DOCS') return 'the file holds more than one YAML document (`---` starts another); a workflow file holds exactly one';
   let first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   // Some messages quote the offending source, which in a junk file can be a whole line of noise.
