@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The compiled CLI lives in dist/ (built by `npm install` through the prepare script).
+// The CLI is compiled into dist/ by `npm install` (the prepare script runs the build).
 import { existsSync } from 'node:fs';
 
-const main = new URL('../dist/src/cli/main.js', import.meta.url);
-if (!existsSync(main)) {
+const candidates = ['../dist/revo.mjs', '../dist/src/cli/main.js'].map((path) => new URL(path, import.meta.url));
+const main = candidates.find((url) => existsSync(url));
+if (!main) {
   process.stderr.write('revo: the CLI is not built yet. Run `npm install` (or `npm run build`) in the Revo package first.\n');
   process.exit(2);
 }

@@ -1,26 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { expressionOperation, isLiteral } from '../../../interpreter/expression-syntax.js';
 import type { Json, JsonSchema } from '../../../interpreter/model.js';
 import { walkSteps, type JsonPath } from '../../../interpreter/walk.js';
 import type { Check } from '../check.js';
+import { literalValidator } from '../literal-validator.js';
 import { didYouMean } from '../suggest.js';
-
-let ajv: Ajv | undefined;
-const compiled = new WeakMap<object, ValidateFunction | null>();
-
-function validatorFor(schema: JsonSchema): ValidateFunction | null {
-  if (typeof schema === 'boolean') return null; // `true` accepts anything; `false` is the activity author's choice.
-  if (compiled.has(schema)) return compiled.get(schema)!;
-  ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false, logger: false });
-  let validate: ValidateFunction | null = null;
-  try {
-    validate = ajv.compile(schema);
-  } catch {
-    // An activity schema that does not compile is the catalog's problem, not the workflow's.
-  }
-  compiled.set(schema, validate);
-  return validate;
-}
 
 /** Keywords whose verdict on a value depends on every part of it, expressions included. */
 const WHOLE_VALUE = new Set(['const', 'enum', 'uniqueItems', 'contains', 'oneOf', 'anyOf', 'not', 'if']);
@@ -108,7 +92,7 @@ export const activityInput: Check = {
       if (!('call' in step)) continue;
       const spec = ctx.catalog.get(step.call);
       if (!spec) continue;
-      const validate = validatorFor(spec.input);
+      const validate = literalValidator(spec.input);
       if (!validate) continue;
       const withPath = [...path, 'with'];
       if (step.with === undefined) {

@@ -1,7 +1,6 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { literalValidator } from '../literal-validator.js';
 import type { Check } from '../check.js';
 
-let ajv: Ajv | undefined;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -33,16 +32,8 @@ export const scheduleInput: Check = {
       }
       return;
     }
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false, logger: false });
-    let validate: ValidateFunction;
-    try {
-      validate = ajv.compile(input);
-    } catch {
-      return; // the json-schema check reports schemas that do not compile
-    } finally {
-      ajv.removeSchema(input);
-    }
-    if (validate(schedule.input)) return;
+    const validate = literalValidator(input);
+    if (!validate || validate(schedule.input)) return;
     const base = ['schedule', 'input'];
     const seen = new Set<string>();
     for (const error of validate.errors ?? []) {
