@@ -10,7 +10,9 @@ const stale = installed && statSync('package-lock.json').mtimeMs > statSync('nod
 
 if (!installed || stale) {
   console.log(installed ? 'package-lock.json changed: reinstalling dependencies…' : 'Installing dependencies…');
-  run('npm ci --no-audit --no-fund'); // runs `prepare`, which builds
+  // `npm install`, not `npm ci`: npm leaves other platforms' optional packages out of the
+  // lock file here, which `npm ci` then refuses as out of sync. The lock is still honoured.
+  run('npm install --no-audit --no-fund'); // runs `prepare`, which builds
 } else {
   run('npm run --silent build');
 }
