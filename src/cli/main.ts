@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { PACKAGE_ROOT } from '../paths.js';
 import { UsageError } from '../errors.js';
 import { catalogCommand } from './commands/catalog.js';
 import { schemaCommand } from './commands/schema.js';
@@ -8,7 +11,7 @@ import { EXIT_CODES as EXIT } from './exit-codes.js';
 export function buildProgram(): Command {
   const program = new Command('revo')
     .description('Declarative YAML workflows: validate them in CI, run them locally or on Temporal.')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const command of [validateCommand(), schemaCommand(), catalogCommand()]) {
@@ -16,6 +19,16 @@ export function buildProgram(): Command {
   }
   return program;
 }
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+// `revo … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 async function main(argv: string[]): Promise<number> {
   try {
