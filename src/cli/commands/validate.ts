@@ -33,12 +33,12 @@ Examples:
   revo validate order.yaml --activities src/activities.ts --strict`,
     )
     .action(async (paths: string[], options: ValidateOptions) => {
-      const [{ workflowFiles, catalogsBeside }, { loadActivities }, { WorkflowSet }, { validateSet }, { CHECKS }, { FORMATS }, { countBySeverity }] = await Promise.all([
+      const [{ workflowFiles, catalogsBeside }, { loadActivities }, { WorkflowSet }, { validateSet }, { RULES }, { FORMATS }, { countBySeverity }] = await Promise.all([
         import('../files.js'),
         import('../../activities/catalog.js'),
         import('../../load/workflow-set.js'),
         import('../../validate/validate.js'),
-        import('../../validate/checks/index.js'),
+        import('../../validate/rules.js'),
         import('../../validate/format/index.js'),
         import('../../validate/diagnostic.js'),
       ]);
@@ -53,7 +53,7 @@ Examples:
       const output = FORMATS[options.format](diagnostics, {
         sources,
         color: useColor(process.stdout),
-        rules: [{ rule: 'yaml', description: 'The file is well-formed YAML.' }, { rule: 'limits', description: 'The file stays within size, depth and alias limits.' }, { rule: 'forbidden-key', description: 'No __proto__, constructor or prototype keys.' }, { rule: 'schema', description: 'The definition matches the DSL schema.' }, ...CHECKS],
+        rules: RULES,
         filesChecked: set.files().length,
       });
       await write(process.stdout, output);

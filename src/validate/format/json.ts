@@ -1,4 +1,4 @@
-import { countBySeverity, type Diagnostic, type Severity } from '../diagnostic.js';
+import { countBySeverity, type Diagnostic } from '../diagnostic.js';
 import { displayPath } from './paths.js';
 import type { Formatter } from './types.js';
 
@@ -26,16 +26,8 @@ export interface JsonReport {
   diagnostics: JsonDiagnostic[];
 }
 
-export interface JsonDiagnostic {
-  file: string;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-  severity: Severity;
-  rule: string;
-  message: string;
-}
+/** The published form of a diagnostic is the Diagnostic itself, with the file shown relative. */
+export type JsonDiagnostic = Diagnostic;
 
 export const formatJson: Formatter = (diagnostics, context) => {
   const counts = countBySeverity(diagnostics);
@@ -43,16 +35,7 @@ export const formatJson: Formatter = (diagnostics, context) => {
     files: context.filesChecked,
     errors: counts.error,
     warnings: counts.warning,
-    diagnostics: diagnostics.map((d: Diagnostic) => ({
-      file: displayPath(d.file, context.cwd),
-      line: d.line,
-      col: d.col,
-      endLine: d.endLine,
-      endCol: d.endCol,
-      severity: d.severity,
-      rule: d.rule,
-      message: d.message,
-    })),
+    diagnostics: diagnostics.map((d) => ({ ...d, file: displayPath(d.file, context.cwd) })),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 };
