@@ -74,6 +74,13 @@ describe('revo CLI', () => {
     expect(result.stderr).toContain('no such file or directory: no/such/file.yaml');
   });
 
+  it('exits 2 when a directory holds no workflow', () => {
+    const dir = workspace({ 'docs/compose.yaml': 'services: {}\n' });
+    const result = revo(['validate', 'docs'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no workflow files in docs');
+  });
+
   it('exits 0 on a valid file and 1 with file:line:col diagnostics on an invalid one', () => {
     const dir = workspace({ 'ok.yaml': VALID, 'bad.yaml': UNKNOWN_ACTIVITY });
     expect(revo(['validate', 'ok.yaml'], dir).code).toBe(0);

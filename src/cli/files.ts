@@ -26,10 +26,15 @@ export async function workflowFiles(args: readonly string[]): Promise<string[]> 
       continue;
     }
     const candidates = await glob(['**/*.yaml', '**/*.yml'], { cwd: arg, ignore: [...IGNORED, '**/*.test.yaml', '**/*.test.yml'] });
+    let workflows = 0;
     for (const candidate of candidates.sort()) {
       const path = relative(process.cwd(), `${arg}/${candidate}`) || candidate;
-      if (await isWorkflow(path)) found.add(path);
+      if (await isWorkflow(path)) {
+        found.add(path);
+        workflows++;
+      }
     }
+    if (workflows === 0) throw new UsageError(`no workflow files in ${arg} (looked for *.yaml and *.yml files with a top-level \`revo:\` key)`);
   }
   return [...found];
 }
