@@ -1,11 +1,12 @@
 import type { ActivityDefinition } from '../types.js';
 
+/** DSL.md §4: returns its input unchanged, any JSON value (a call without `with` echoes null). */
 export const coreEcho: ActivityDefinition<unknown, unknown> = {
   name: 'core.echo',
   description: 'Returns its input unchanged.',
   input: true,
   output: true,
   async run(input) {
-    return input;
+    return input === undefined ? null : input;
   },
 };
