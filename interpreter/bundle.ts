@@ -1,0 +1,22 @@
+import type { CallOptions, Json, WorkflowDefinition } from './model.js';
+
+/**
+ * Everything a run needs, by value (ARCHITECTURE.md: the definition travels as the
+ * workflow argument). Built outside the interpreter by the loader, which resolves
+ * child references and reads the activities' own default options.
+ */
+export interface WorkflowBundle {
+  definition: WorkflowDefinition;
+  /** `sha256:…` of the source text: shown in history and memo, checked on resume. */
+  hash: string;
+  /** The definitions `child.workflow` references name, keyed by the reference as written. */
+  children: { [reference: string]: WorkflowBundle };
+  /** Option level 5 of DSL.md §5: each called activity's own defaults. */
+  activityDefaults: { [activity: string]: CallOptions };
+}
+
+/** What starts a run. */
+export interface RunRequest {
+  bundle: WorkflowBundle;
+  input: Json;
+}

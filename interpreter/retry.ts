@@ -1,0 +1,27 @@
+/** Whether and when a failed attempt is retried (DSL.md §5). Used by engines that retry themselves. */
+import { NEVER_RETRY, type WorkflowError } from './errors.js';
+import type { EffectiveRetry } from './options.js';
+
+/** True when this error type may be retried at all under this policy. */
+export function isRetryable(error: Pick<WorkflowError, 'type' | 'nonRetryable'>, policy: EffectiveRetry): boolean {
+  if (error.nonRetryable || NEVER_RETRY.has(error.type)) return false;
+  if (policy.nonRetryable.includes(error.type)) return false;
+  return policy.retryOn === undefined || policy.retryOn.includes(error.type);
+}
+
+/** The pause before attempt `attempt + 1`: initial × backoff^(attempt−1), capped by maxInterval. */
+export function retryDelay(attempt: number, policy: EffectiveRetry): number {
+  const grown = policy.initialIntervalMs * policy.backoff ** (attempt - 1);
+  return Math.min(grown, policy.maxIntervalMs);
+}
+
+/**
+ * After attempt `attempt` failed with `error`, `elapsedMs` after the first attempt
+ * started: the pause before the next attempt, or undefined to give up.
+ */
+export function nextRetry(error: Pick<WorkflowError, 'type' | 'nonRetryable'>, attempt: number, elapsedMs: number, policy: EffectiveRetry): number | undefined {
+  if (!isRetryable(error, policy) || attempt >= policy.maxAttempts) return undefined;
+  const delay = retryDelay(attempt, policy);
+  if (policy.maxElapsedMs !== undefined && elapsedMs + delay >= policy.maxElapsedMs) return undefined;
+  return delay;
+}

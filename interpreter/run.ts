@@ -1,0 +1,127 @@
+/**
+ * One run of a definition: the interpreter's entry point. Engines construct it with
+ * their Runtime, call `run()`, and forward cancellation, `state` and queries to it.
+ */
+import type { RunRequest } from './bundle.js';
+import { Cancellation } from './cancellation.js';
+import { unwind } from './compensation.js';
+import type { RunState } from './context.js';
+import { asWorkflowError, errorInfo, ReturnSignal } from './control.js';
+import { parseDuration } from './duration.js';
+import { WorkflowError } from './errors.js';
+import { render } from './expressions.js';
+import type { ErrorInfo, StepKey } from './history.js';
+import type { Json } from './model.js';
+import type { Runtime } from './runtime.js';
+import { createScope, variables } from './scope.js';
+import { runSteps } from './sequence.js';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunOutcome {
+  status: 'completed' | 'failed' | 'cancelled';
+  output?: Json;
+  error?: ErrorInfo;
+}
+
+/** The built-in `state` query (DSL.md §7). */
+export interface RunStateView {
+  status: RunStatus;
+  currentSteps: StepKey[];
+  variables: Record<string, Json>;
+  completedSteps: number;
+}
+
+/** The timer key of the whole-run `timeout`. */
+export const RUN_TIMEOUT_KEY = '$timeout';
+
+export class Interpreter {
+  private readonly state: RunState;
+  private readonly cancellation = new Cancellation();
+  private status: RunStatus = 'running';
+
+  constructor(
+    private readonly request: RunRequest,
+    runtime: Runtime,
+  ) {
+    const { definition } = request.bundle;
+    const { info } = runtime;
+    this.state = {
+      runtime,
+      bundle: request.bundle,
+      definition,
+      scope: createScope({
+        input: request.input,
+        workflow: { name: definition.name, version: definition.version ?? null, id: info.workflowId, runId: info.runId, engine: info.engine },
+      }),
+      compensations: [],
+      active: new Set(),
+      completedSteps: 0,
+    };
+  }
+
+  /** Cancels the run: running steps stop, `finally` blocks and compensations run, the run ends `cancelled`. */
+  cancel(reason = 'the run was cancelled'): void {
+    this.cancellation.cancel(new WorkflowError('Cancelled', reason));
+  }
+
+  get cancelRequested(): boolean {
+    return this.cancellation.cancelled;
+  }
+
+  async run(): Promise<RunOutcome> {
+    const { definition } = this.state;
+    const { runtime } = this.state;
+    const stopTimer = this.startRunTimeout();
+    let outcome: RunOutcome;
+    try {
+      await runSteps(definition.steps, { run: this.state, scope: this.state.scope, prefix: '', cancellation: this.cancellation, compensating: false });
+      outcome = { status: 'completed', output: definition.output === undefined ? variables(this.state.scope) : render(definition.output, this.state.scope, 'output') };
+    } catch (thrown) {
+      if (thrown instanceof ReturnSignal) {
+        outcome = { status: 'completed', output: thrown.value };
+      } else {
+        const error = asWorkflowError(thrown, 'output');
+        await unwind(this.state);
+        const cancelled = this.cancellation.reason?.type === 'Cancelled' && error.type === 'Cancelled';
+        outcome = { status: cancelled ? 'cancelled' : 'failed', error: errorInfo(cancelled ? this.cancellation.reason! : error) };
+      }
+    } finally {
+      stopTimer();
+    }
+    this.status = outcome.status;
+    if (outcome.status === 'completed') runtime.record({ type: 'run.completed', output: outcome.output ?? null });
+    else if (outcome.status === 'failed') runtime.record({ type: 'run.failed', error: outcome.error! });
+    else runtime.record({ type: 'run.cancelled', error: outcome.error! });
+    return outcome;
+  }
+
+  /** The `state` query. */
+  stateView(): RunStateView {
+    return { status: this.status, currentSteps: [...this.state.active], variables: variables(this.state.scope), completedSteps: this.state.completedSteps };
+  }
+
+  /** A declared query, evaluated against the workflow scope now; `state` is built in. */
+  query(name: string): Json {
+    if (name === 'state') return this.stateView() as unknown as Json;
+    const queries = this.state.definition.queries ?? {};
+    if (!Object.prototype.hasOwnProperty.call(queries, name)) {
+      const known = ['state', ...Object.keys(queries)].join(', ');
+      throw new WorkflowError('NotFound', `workflow "${this.state.definition.name}" has no query "${name}" (it has: ${known})`);
+    }
+    return render(queries[name], this.state.scope, `query ${name}`);
+  }
+
+  /** Starts the whole-run timer; when it fires, the run is cancelled with Timeout. */
+  private startRunTimeout(): () => void {
+    const { timeout } = this.state.definition;
+    if (timeout === undefined) return () => {};
+    const ms = parseDuration(timeout)!;
+    const timer = new Cancellation();
+    this.state.runtime.sleep(RUN_TIMEOUT_KEY, ms, timer).then(
+      () => this.cancellation.cancel(new WorkflowError('Timeout', `the run exceeded its timeout of ${timeout}`)),
+      () => {},
+    );
+    return () => timer.cancel();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Running a list of steps: `when` skips, history events and error attribution are
+ * handled here once; what each kind does is in steps/<kind>.ts.
+ */
+import { asWorkflowError, ReturnSignal } from './control.js';
+import type { Exec } from './context.js';
+import { errorInfo } from './control.js';
+import { evaluate, truthy } from './expressions.js';
+import type { StepKey } from './history.js';
+import { stepKind, type Json, type Step } from './model.js';
+import { stepHandler } from './steps/index.js';
+
+export async function runSteps(steps: readonly Step[], exec: Exec): Promise<void> {
+  for (const step of steps) await runStep(step, exec);
+}
+
+/** What a step handler reports for the history. */
+export interface StepResult {
+  output?: Json;
+  attempts?: number;
+}
+
+export async function runStep(step: Step, exec: Exec): Promise<void> {
+  const { run } = exec;
+  const key: StepKey = exec.prefix + step.id;
+  const kind = stepKind(step);
+  const where = exec.parent === undefined ? {} : { parent: exec.parent };
+  const handler = stepHandler(kind);
+  let input: Json | undefined;
+  try {
+    exec.cancellation.throwIfCancelled();
+    if (step.when !== undefined && !truthy(evaluate(step.when, exec.scope, step.id))) {
+      run.runtime.record({ type: 'step.skipped', key, id: step.id, kind, ...where });
+      return;
+    }
+    input = handler.input?.(step as never, exec);
+  } catch (thrown) {
+    const error = asWorkflowError(thrown, step.id);
+    run.runtime.record({ type: 'step.started', key, id: step.id, kind, ...where });
+    run.runtime.record({ type: 'step.failed', key, error: errorInfo(error) });
+    throw error;
+  }
+  run.runtime.record({
+    type: 'step.started', key, id: step.id, kind, ...where,
+    ...(kind === 'call' && { activity: (step as { call: string }).call }),
+    ...(input !== undefined && { input }),
+  });
+  run.active.add(key);
+  try {
+    const result = await handler.run(step as never, { ...exec, parent: key }, key, input);
+    run.runtime.record({ type: 'step.completed', key, ...result });
+    run.completedSteps++;
+  } catch (thrown) {
+    if (thrown instanceof ReturnSignal) {
+      run.runtime.record({ type: 'step.completed', key, ...(kind === 'return' && { output: thrown.value }) });
+      run.completedSteps++;
+      throw thrown;
+    }
+    const error = asWorkflowError(thrown, step.id);
+    run.runtime.record({ type: 'step.failed', key, error: errorInfo(error), ...(error.attempt !== undefined && kind === 'call' && { attempts: error.attempt }) });
+    throw error;
+  } finally {
+    run.active.delete(key);
+  }
+}

@@ -1,0 +1,24 @@
+/** `call`: run a typed activity through the engine (DSL.md §3, §5, §6). */
+import { copyScope, assign } from '../scope.js';
+import { render } from '../expressions.js';
+import type { CallStep } from '../model.js';
+import { effectiveOptions } from '../options.js';
+import type { StepHandler } from './handler.js';
+
+export const callStep: StepHandler<CallStep> = {
+  input: (step, exec) => render(step.with, exec.scope, step.id),
+
+  async run(step, exec, key, input) {
+    const { run } = exec;
+    const options = effectiveOptions(run.definition, step, run.bundle.activityDefaults[step.call]);
+    const outcome = await run.runtime.activity(
+      { key, step: step.id, activity: step.call, input: input ?? null, options, local: step.local === true },
+      exec.cancellation,
+    );
+    if (step.result !== undefined) assign(exec.scope, step.result, outcome.output, step.id);
+    if (step.compensate && !exec.compensating) {
+      run.compensations.push({ key, steps: step.compensate, scope: copyScope(exec.scope), sequence: outcome.sequence });
+    }
+    return { output: outcome.output, attempts: outcome.attempts };
+  },
+};

@@ -1,0 +1,30 @@
+/** `while`: loop while the condition is truthy; one more than `maxIterations` raises LoopLimitExceeded. */
+import { WorkflowError } from '../errors.js';
+import { evaluate, truthy } from '../expressions.js';
+import type { WhileStep } from '../model.js';
+import { runSteps } from '../sequence.js';
+import type { StepHandler } from './handler.js';
+
+export const DEFAULT_MAX_ITERATIONS = 1000;
+
+export const whileStep: StepHandler<WhileStep> = {
+  async run(step, exec, key) {
+    const max = step.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+    let iterations = 0;
+    try {
+      while (truthy(evaluate(step.while, exec.scope, step.id))) {
+        if (iterations >= max) {
+          throw new WorkflowError('LoopLimitExceeded', `step "${step.id}" ran ${max} iterations and its condition is still true (raise maxIterations if that is expected)`, {
+            step: step.id,
+            nonRetryable: true,
+          });
+        }
+        iterations++;
+        await runSteps(step.steps, { ...exec, prefix: `${key}#${iterations}/` });
+      }
+    } finally {
+      exec.run.runtime.record({ type: 'step.decision', key, decision: { iterations } });
+    }
+    return { output: { iterations } };
+  },
+};

@@ -1,0 +1,183 @@
+/**
+ * The run record of DSL.md §8, folded from history events. Pure, so every engine and
+ * every tool (history, live view, tests, replay) builds it the same way.
+ */
+import type { Decision, ErrorInfo, HistoryEvent, StepKey, TriggerInfo } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import type { RunStatus } from '../../interpreter/run.js';
+
+export type StepStatus = 'running' | 'completed' | 'failed' | 'skipped' | 'compensated';
+
+export interface AttemptFailure {
+  attempt: number;
+  error: ErrorInfo;
+  at?: string;
+  retryInMs?: number;
+}
+
+export interface StepRecord {
+  /** Instance key: the id with its loop iterations (`ship[2]/book`). */
+  key: StepKey;
+  id: string;
+  kind: string;
+  status: StepStatus;
+  parent?: StepKey;
+  activity?: string;
+  attempts?: number;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  input?: Json;
+  output?: Json;
+  error?: ErrorInfo;
+  /** Failed attempts that were retried (or gave up). */
+  failedAttempts?: AttemptFailure[];
+  decision?: Decision;
+  compensation?: { status: 'running' | 'completed' | 'failed'; startedAt?: string; endedAt?: string; error?: ErrorInfo };
+}
+
+export interface SignalRecord {
+  seq: number;
+  name: string;
+  payload: Json;
+  at?: string;
+}
+
+export interface RunRecord {
+  runId: string;
+  workflowId: string;
+  workflow: string;
+  version?: string;
+  hash: string;
+  engine: string;
+  parent?: string;
+  status: RunStatus;
+  trigger: TriggerInfo & { at?: string };
+  startedAt?: string;
+  endedAt?: string;
+  output?: Json;
+  error?: ErrorInfo;
+  cancelRequested?: { reason: string; at?: string };
+  steps: StepRecord[];
+  signals: SignalRecord[];
+  rejectedSignals: { name: string; reason: string; at?: string }[];
+  /** Compensations in the order they ran: the key of the call each one undoes. */
+  compensations: StepKey[];
+  /** Messages activities logged (`core.log` among them). */
+  logs: { key: StepKey; level: string; message: string; data?: Json; at?: string }[];
+}
+
+const iso = (at: number | undefined): string | undefined => (at === undefined ? undefined : new Date(at).toISOString());
+
+/** Builds a run record event by event (the live view applies events as they come). */
+export class RunRecorder {
+  readonly record: RunRecord;
+  private readonly byKey = new Map<StepKey, StepRecord>();
+
+  constructor() {
+    this.record = {
+      runId: '', workflowId: '', workflow: '', hash: '', engine: '', status: 'running',
+      trigger: { by: '', input: null }, steps: [], signals: [], rejectedSignals: [], compensations: [], logs: [],
+    };
+  }
+
+  static fold(events: Iterable<HistoryEvent>): RunRecord {
+    const recorder = new RunRecorder();
+    for (const event of events) recorder.apply(event);
+    return recorder.record;
+  }
+
+  step(key: StepKey): StepRecord | undefined {
+    return this.byKey.get(key);
+  }
+
+  apply(event: HistoryEvent): void {
+    const r = this.record;
+    const at = iso(event.at);
+    switch (event.type) {
+      case 'run.started':
+        Object.assign(r, {
+          runId: event.runId, workflowId: event.workflowId, workflow: event.workflow, hash: event.hash, engine: event.engine,
+          trigger: { ...event.trigger, ...(at && { at }) }, startedAt: at,
+          ...(event.version !== undefined && { version: event.version }), ...(event.parent !== undefined && { parent: event.parent }),
+        });
+        return;
+      case 'run.completed':
+        Object.assign(r, { status: 'completed', output: event.output, endedAt: at });
+        return;
+      case 'run.failed':
+      case 'run.cancelled':
+        Object.assign(r, { status: event.type === 'run.failed' ? 'failed' : 'cancelled', error: event.error, endedAt: at });
+        return;
+      case 'cancel.requested':
+        r.cancelRequested = { reason: event.reason, ...(at && { at }) };
+        return;
+      case 'step.started':
+      case 'step.skipped': {
+        const step: StepRecord = { key: event.key, id: event.id, kind: event.kind, status: event.type === 'step.started' ? 'running' : 'skipped' };
+        if (event.parent !== undefined) step.parent = event.parent;
+        if (event.type === 'step.started') {
+          if (event.activity !== undefined) step.activity = event.activity;
+          if (event.input !== undefined) step.input = event.input;
+          if (at) step.startedAt = at;
+        }
+        if (!this.byKey.has(event.key)) r.steps.push(step);
+        else Object.assign(this.byKey.get(event.key)!, step);
+        this.byKey.set(event.key, this.byKey.get(event.key) ?? step);
+        return;
+      }
+      case 'step.completed':
+      case 'step.failed': {
+        const step = this.byKey.get(event.key);
+        if (!step) return;
+        step.status = event.type === 'step.completed' ? 'completed' : 'failed';
+        if (event.type === 'step.completed' && event.output !== undefined) step.output = event.output;
+        if (event.type === 'step.failed') step.error = event.error;
+        if (event.attempts !== undefined) step.attempts = event.attempts;
+        if (at) {
+          step.endedAt = at;
+          if (step.startedAt) step.durationMs = Date.parse(at) - Date.parse(step.startedAt);
+        }
+        return;
+      }
+      case 'step.decision': {
+        const step = this.byKey.get(event.key);
+        if (step) step.decision = event.decision;
+        return;
+      }
+      case 'attempt.failed': {
+        const step = this.byKey.get(event.key);
+        if (!step) return;
+        const failure: AttemptFailure = { attempt: event.attempt, error: event.error };
+        if (at) failure.at = at;
+        if (event.retryInMs !== undefined) failure.retryInMs = event.retryInMs;
+        (step.failedAttempts ??= []).push(failure);
+        step.attempts = event.attempt;
+        return;
+      }
+      case 'signal.received':
+        r.signals.push({ seq: event.seq, name: event.name, payload: event.payload, ...(at && { at }) });
+        return;
+      case 'log':
+        r.logs.push({ key: event.key, level: event.level, message: event.message, ...(event.data !== undefined && { data: event.data }), ...(at && { at }) });
+        return;
+      case 'signal.rejected':
+        r.rejectedSignals.push({ name: event.name, reason: event.reason, ...(at && { at }) });
+        return;
+      case 'compensation.started':
+      case 'compensation.completed':
+      case 'compensation.failed': {
+        const step = this.byKey.get(event.key);
+        if (event.type === 'compensation.started') r.compensations.push(event.key);
+        if (!step) return;
+        if (event.type === 'compensation.started') step.compensation = { status: 'running', ...(at && { startedAt: at }) };
+        else {
+          step.compensation = { ...step.compensation, status: event.type === 'compensation.completed' ? 'completed' : 'failed', ...(at && { endedAt: at }) };
+          if (event.type === 'compensation.failed') step.compensation.error = event.error;
+          else step.status = 'compensated';
+        }
+        return;
+      }
+    }
+  }
+}

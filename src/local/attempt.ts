@@ -1,0 +1,73 @@
+/**
+ * One attempt of an activity: its context, the per-attempt timeout, the heartbeat
+ * timeout and cancellation, all surfacing as an aborted `context.signal` and as the
+ * attempt's error (an activity that ignores the signal is abandoned, not awaited).
+ */
+import { WorkflowError } from '../../interpreter/errors.js';
+import { formatDuration } from '../../interpreter/duration.js';
+import type { ActivityRequest } from '../../interpreter/runtime.js';
+import type { Json } from '../../interpreter/model.js';
+import type { Cancellation } from '../../interpreter/cancellation.js';
+import type { ActivityContext, ActivityDefinition } from '../activities/types.js';
+
+export type ActivityLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: unknown, request?: ActivityRequest) => void;
+
+export async function runAttempt(
+  definition: ActivityDefinition,
+  request: ActivityRequest,
+  attempt: number,
+  runId: string,
+  cancellation: Cancellation,
+  log: ActivityLog,
+): Promise<Json> {
+  const controller = new AbortController();
+  let fail!: (error: WorkflowError) => void;
+  const aborted = new Promise<never>((_, reject) => (fail = reject));
+  const abort = (error: WorkflowError) => {
+    if (controller.signal.aborted) return;
+    controller.abort(error);
+    fail(error);
+  };
+  const { timeoutMs, heartbeatMs } = request.options;
+  const what = `activity "${request.activity}" (step "${request.step}", attempt ${attempt})`;
+  const timeout = setTimeout(() => abort(new WorkflowError('Timeout', `${what} timed out after ${formatDuration(timeoutMs)}`)), timeoutMs);
+  let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  const armHeartbeat = () => {
+    if (heartbeatMs === undefined) return;
+    clearTimeout(heartbeatTimer);
+    heartbeatTimer = setTimeout(() => abort(new WorkflowError('Timeout', `${what} sent no heartbeat for ${formatDuration(heartbeatMs)}`)), heartbeatMs);
+  };
+  armHeartbeat();
+  const stopListening = cancellation.onCancel((reason) => abort(reason));
+  const context: ActivityContext = {
+    signal: controller.signal,
+    heartbeat: armHeartbeat,
+    attempt,
+    activity: request.activity,
+    step: request.step,
+    runId,
+    log: (level, message, data) => log(level, message, data, request),
+  };
+  aborted.catch(() => {});
+  try {
+    // A copy, so an activity that mutates its input cannot change the run's variables.
+    const input = structuredClone(request.input);
+    const output = await Promise.race([definition.run(input, context), aborted]);
+    return (output === undefined ? null : output) as Json;
+  } catch (thrown) {
+    if (controller.signal.aborted) throw controller.signal.reason as WorkflowError;
+    throw asActivityError(thrown);
+  } finally {
+    clearTimeout(timeout);
+    clearTimeout(heartbeatTimer);
+    stopListening();
+  }
+}
+
+/** What an activity threw, as a DSL error: its own WorkflowError, else ActivityError (retryable). */
+export function asActivityError(thrown: unknown): WorkflowError {
+  if (thrown instanceof WorkflowError) return thrown;
+  if (thrown instanceof Error && thrown.name === 'WorkflowError' && typeof (thrown as WorkflowError).type === 'string') return thrown as WorkflowError;
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new WorkflowError('ActivityError', message, { details: thrown instanceof Error ? { name: thrown.name } : null });
+}

@@ -1,0 +1,330 @@
+/**
+ * The local engine: runs definitions in this process with the interpreter and a
+ * LocalRuntime, journaling every run under the RunStore (or in memory), watching the
+ * run's inbox for signals and cancellation from other processes, and keeping a state
+ * file that `revo query` reads.
+ */
+import type { RunRequest } from '../../interpreter/bundle.js';
+import type { HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import { Interpreter, type RunOutcome, type RunStateView } from '../../interpreter/run.js';
+import type { ActivityDefinition } from '../activities/types.js';
+import { RunRecorder, type RunRecord } from '../history/record.js';
+import { systemClock, type Clock } from './clock.js';
+import { InboxReader, type InboxMessage } from './inbox.js';
+import { FileJournal, MemoryJournal, readJournal, type Journal, type JournalEntry } from './journal.js';
+import { schemaProblem } from './payload-check.js';
+import { ReplayLog } from './replay.js';
+import { LocalRuntime, type ReplayDivergence, type StartedChild } from './runtime.js';
+import type { RunStore } from './store.js';
+
+export interface LocalEngineOptions {
+  /** Activities by name (the built-ins plus the loaded modules). */
+  activities: ReadonlyMap<string, ActivityDefinition>;
+  /** Where journals live; null keeps journals in memory (tests, benchmarks). */
+  store: RunStore | null;
+  clock?: Clock;
+  /** Every history event of every run of this engine, as it is written. */
+  onEvent?: (run: LocalRun, event: HistoryEvent) => void;
+}
+
+export interface StartOptions {
+  runId?: string;
+  workflowId?: string;
+  trigger?: string;
+  parent?: string;
+}
+
+/** The first journal line: the run.started event plus what a resume needs. */
+interface StartEntry extends JournalEntry {
+  type: 'run.started';
+  runId: string;
+  request: RunRequest;
+}
+
+/** A workflow input that does not match the definition's input schema: refused before any run exists. */
+export class InvalidRunInput extends Error {
+  override readonly name = 'InvalidRunInput';
+}
+
+export class LocalEngine {
+  readonly clock: Clock;
+  /** Runs started or resumed by this engine (children included), by run id. */
+  readonly runs = new Map<string, LocalRun>();
+
+  constructor(readonly options: LocalEngineOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Checks the input, creates the run and starts it. */
+  start(request: RunRequest, start: StartOptions = {}): LocalRun {
+    const problem = schemaProblem(request.bundle.definition.input, request.input);
+    if (problem) throw new InvalidRunInput(`the input does not match the input schema of workflow "${request.bundle.definition.name}": ${problem}`);
+    const { definition } = request.bundle;
+    const store = this.options.store;
+    const runId = start.runId ?? (store ? store.newRunId(definition.name) : `${definition.name}-${this.runs.size + 1}`);
+    const journal: Journal = store ? FileJournal.create(store.journalPath(runId)) : new MemoryJournal();
+    const release = store ? store.lock(runId) : () => {};
+    const run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release);
+    const trigger: TriggerInfo = { by: start.trigger ?? 'cli', input: request.input };
+    run.runtime.record(
+      {
+        type: 'run.started', runId, workflowId: run.workflowId, workflow: definition.name, hash: request.bundle.hash, engine: 'local', trigger,
+        ...(definition.version !== undefined && { version: definition.version }), ...(start.parent !== undefined && { parent: start.parent }),
+      },
+      { request },
+    );
+    run.begin();
+    return run;
+  }
+
+  /** Continues a run from its journal (the run's process must be gone). */
+  resume(runId: string): LocalRun {
+    const store = this.options.store;
+    if (!store) throw new Error('resume needs a run store');
+    const existing = this.runs.get(runId);
+    if (existing) return existing;
+    const release = store.lock(runId);
+    try {
+      const contents = readJournal(store.journalPath(runId));
+      const first = contents.entries[0] as StartEntry | undefined;
+      if (!first || first.type !== 'run.started' || !first.request) throw new Error(`the journal of run ${runId} does not start with the run's definition; it cannot be resumed`);
+      const ended = contents.entries.find((e) => e.type === 'run.completed' || e.type === 'run.failed' || e.type === 'run.cancelled');
+      const journal = FileJournal.reopen(store.journalPath(runId), contents.validBytes);
+      const run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[]);
+      run.cutOff = contents.cutOff;
+      if (ended) {
+        run.finishFromJournal();
+        return run;
+      }
+      run.begin();
+      return run;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** Starts or resumes the child run of a `child` step. */
+  async startChild(parent: LocalRun, request: Parameters<LocalRuntime['child']>[0], existing: { runId: string; workflowId: string } | undefined): Promise<StartedChild> {
+    let child: LocalRun;
+    if (existing) child = this.runs.get(existing.runId) ?? this.resume(existing.runId);
+    else {
+      const store = this.options.store;
+      const runId = store ? store.newRunId(request.bundle.definition.name) : `${parent.runId}.${request.key}`;
+      child = this.start(
+        { bundle: request.bundle, input: request.input },
+        { runId, workflowId: request.workflowId ?? `${parent.workflowId}.${request.key}`, trigger: `parent:${parent.runId}`, parent: parent.runId },
+      );
+    }
+    parent.children.push(child);
+    return {
+      runId: child.runId,
+      workflowId: child.workflowId,
+      done: child.done.then((outcome) => (outcome.status === 'completed' ? { output: outcome.output ?? null } : { error: outcome.error! })),
+      cancel: (reason) => child.cancel(reason),
+    };
+  }
+}
+
+/** One run in this process. */
+export class LocalRun {
+  readonly runtime: LocalRuntime;
+  readonly interpreter: Interpreter;
+  readonly recorder = new RunRecorder();
+  readonly children: LocalRun[] = [];
+  /** Settles with the run's outcome; rejects when a resume finds the journal and the interpreter disagree. */
+  readonly done: Promise<RunOutcome>;
+  /** The journal ended in a partial line (the process was killed mid-write); it was discarded. */
+  cutOff = false;
+  private settle!: (outcome: RunOutcome) => void;
+  private fail!: (error: Error) => void;
+  private stopInbox: (() => void) | undefined;
+  private stateTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly engine: LocalEngine,
+    readonly request: RunRequest,
+    readonly runId: string,
+    readonly workflowId: string,
+    private readonly journal: Journal,
+    replay: ReplayLog,
+    private readonly release: () => void,
+    journaled: HistoryEvent[] = [],
+  ) {
+    for (const event of journaled) this.recorder.apply(event);
+    this.done = new Promise<RunOutcome>((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+    });
+    this.done.catch(() => {});
+    const store = engine.options.store;
+    this.runtime = new LocalRuntime({
+      info: { workflowId, runId, engine: 'local' },
+      activities: engine.options.activities,
+      journal,
+      clock: engine.clock,
+      replay,
+      startChild: (request, existing) => engine.startChild(this, request, existing),
+      onEvent: (event) => {
+        this.recorder.apply(event);
+        engine.options.onEvent?.(this, event);
+        this.stateChanged(event);
+      },
+      onLive: () => {
+        if (store) this.stopInbox = this.watchInbox(store.inboxPath(runId), replay.inboxOffset);
+      },
+      onReplayedCancel: (reason) => this.interpreter.cancel(reason),
+      onDivergence: (error: ReplayDivergence) => this.end(() => this.fail(error)),
+    });
+    this.interpreter = new Interpreter(request, this.runtime);
+    engine.runs.set(runId, this);
+  }
+
+  get definition() {
+    return this.request.bundle.definition;
+  }
+
+  get record(): RunRecord {
+    return this.recorder.record;
+  }
+
+  /** Runs the interpreter to the end (replaying the journal first on resume). */
+  begin(): void {
+    this.writeState();
+    this.interpreter.run().then(
+      (outcome) => this.end(() => this.settle(outcome)),
+      (error: Error) => this.end(() => this.fail(error)),
+    );
+  }
+
+  /** A resumed run whose journal already holds its end. */
+  finishFromJournal(): void {
+    const { status, output, error } = this.record;
+    this.end(() => this.settle({ status: status as RunOutcome['status'], ...(output !== undefined && { output }), ...(error && { error }) }));
+  }
+
+  /** Cancels gracefully: running steps stop, `finally` and compensations run. Journaled first, so a resume continues the cancellation. */
+  cancel(reason = 'cancelled'): void {
+    if (this.interpreter.cancelRequested) return;
+    this.runtime.record({ type: 'cancel.requested', reason });
+    this.interpreter.cancel(reason);
+  }
+
+  /** Delivers a signal after checking its payload; throws InvalidSignal (and the run is unaffected) when it does not match. */
+  signal(name: string, payload: Json): void {
+    const problem = signalProblem(this.definition, name, payload);
+    if (problem) throw new InvalidSignal(problem);
+    this.runtime.deliverSignal(name, payload);
+  }
+
+  state(): RunStateView {
+    return this.interpreter.stateView();
+  }
+
+  query(name: string): Json {
+    return this.interpreter.query(name);
+  }
+
+  /** Stops journaling and lets the process exit without ending the run: a later `revo resume` continues it. */
+  abandon(): void {
+    this.runtime.close();
+    this.end(() => {});
+  }
+
+  private end(then: () => void): void {
+    this.stopInbox?.();
+    this.stopInbox = undefined;
+    clearTimeout(this.stateTimer);
+    this.writeState();
+    this.runtime.close();
+    this.journal.close();
+    this.release();
+    then();
+  }
+
+  private watchInbox(file: string, offset: number): () => void {
+    const reader = new InboxReader(file, offset);
+    const take = () => {
+      for (const { message, end } of reader.readNew()) this.take(message, end);
+    };
+    const stop = reader.watch(take);
+    take();
+    return stop;
+  }
+
+  /** One message another process wrote to the inbox. */
+  private take(message: InboxMessage, inboxEnd: number): void {
+    if (message.kind === 'cancel') {
+      if (this.interpreter.cancelRequested) return;
+      this.runtime.record({ type: 'cancel.requested', reason: message.reason }, { inboxEnd });
+      this.interpreter.cancel(message.reason);
+      return;
+    }
+    const payload = (message.payload ?? null) as Json;
+    const problem = signalProblem(this.definition, message.name, payload);
+    if (problem) this.runtime.record({ type: 'signal.rejected', name: message.name, reason: problem }, { inboxEnd });
+    else this.runtime.deliverSignal(message.name, payload, inboxEnd);
+  }
+
+  private stateChanged(event: HistoryEvent): void {
+    if (!this.engine.options.store) return;
+    // While a run waits, `revo query` should see exactly where it is; otherwise a few snapshots a second are enough.
+    const waiting = event.type === 'step.started' && (event.kind === 'wait' || event.kind === 'sleep' || event.kind === 'child');
+    if (waiting) {
+      clearTimeout(this.stateTimer);
+      this.stateTimer = undefined;
+      this.writeState();
+    } else {
+      this.stateTimer ??= setTimeout(() => {
+        this.stateTimer = undefined;
+        this.writeState();
+      }, 100).unref();
+    }
+  }
+
+  private writeState(): void {
+    const store = this.engine.options.store;
+    if (!store) return;
+    const { definition } = this;
+    const snapshot: StateFile = {
+      runId: this.runId,
+      workflow: definition.name,
+      pid: process.pid,
+      updatedAt: new Date(this.engine.clock.now()).toISOString(),
+      state: this.state(),
+      input: this.request.input,
+      workflowInfo: { name: definition.name, version: definition.version ?? null, id: this.workflowId, runId: this.runId, engine: 'local' },
+      queries: definition.queries ?? {},
+    };
+    store.writeState(this.runId, snapshot);
+  }
+}
+
+/** What `revo query` reads for a local run. */
+export interface StateFile {
+  runId: string;
+  workflow: string;
+  pid: number;
+  updatedAt: string;
+  state: RunStateView;
+  input: Json;
+  workflowInfo: Json;
+  queries: Record<string, Json>;
+}
+
+export class InvalidSignal extends Error {
+  override readonly name = 'InvalidSignal';
+}
+
+/** Why a signal would be refused (undeclared name, payload not matching its schema), else undefined. */
+export function signalProblem(definition: RunRequest['bundle']['definition'], name: string, payload: Json): string | undefined {
+  const declared = definition.signals ?? {};
+  if (!Object.prototype.hasOwnProperty.call(declared, name)) {
+    const names = Object.keys(declared);
+    return `workflow "${definition.name}" declares no signal "${name}"${names.length ? ` (it declares: ${names.join(', ')})` : ''}`;
+  }
+  const problem = schemaProblem(declared[name]!.schema, payload);
+  return problem ? `the payload of signal "${name}" does not match its schema: ${problem}` : undefined;
+}
+

@@ -1,0 +1,358 @@
+/**
+ * The local engine's Runtime: activities in-process with the full retry policy,
+ * durable timers on a Clock, a signal inbox, children through the engine, and a
+ * journal of everything. On resume, operations whose outcome the journal holds
+ * return it instead of running again (event sourcing, as Temporal does).
+ */
+import type { Cancellation } from '../../interpreter/cancellation.js';
+import { errorInfo, fromErrorInfo } from '../../interpreter/control.js';
+import { WorkflowError } from '../../interpreter/errors.js';
+import type { ErrorInfo, HistoryEvent, StepKey } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import { nextRetry } from '../../interpreter/retry.js';
+import type { ActivityOutcome, ActivityRequest, ChildOutcome, ChildRequest, RunInfo, Runtime } from '../../interpreter/runtime.js';
+import { SignalInbox } from '../../interpreter/signals.js';
+import type { ActivityDefinition } from '../activities/types.js';
+import { runAttempt, type ActivityLog } from './attempt.js';
+import type { Clock } from './clock.js';
+import type { Fact } from './facts.js';
+import type { Journal } from './journal.js';
+import { schemaProblem } from './payload-check.js';
+import { ReplayLog } from './replay.js';
+
+/** How the engine starts (or finds again) a child run. */
+export interface ChildStarter {
+  (request: ChildRequest, existing: { runId: string; workflowId: string } | undefined): Promise<StartedChild>;
+}
+
+export interface StartedChild {
+  runId: string;
+  workflowId: string;
+  done: Promise<{ output?: Json; error?: ErrorInfo }>;
+  cancel(reason: string): void;
+}
+
+export interface LocalRuntimeOptions {
+  info: RunInfo;
+  activities: ReadonlyMap<string, ActivityDefinition>;
+  journal: Journal;
+  clock: Clock;
+  replay?: ReplayLog;
+  startChild: ChildStarter;
+  /** Called for every history event written (the live view, the state file). */
+  onEvent?: (event: HistoryEvent) => void;
+  /** Called when a resume finds that the journal and the interpreter disagree. */
+  onDivergence?: (error: ReplayDivergence) => void;
+  /** Called once, when the run first does something the journal does not hold (the replay is over). */
+  onLive?: () => void;
+  /** Called once when a resume reaches the point where the run was asked to stop. */
+  onReplayedCancel?: (reason: string) => void;
+}
+
+/** Events whose loss would change what a resume does. */
+const DURABLE_EVENTS = new Set(['run.started', 'run.completed', 'run.failed', 'run.cancelled', 'cancel.requested', 'signal.received']);
+
+export class LocalRuntime implements Runtime {
+  readonly info: RunInfo;
+  readonly inbox = new SignalInbox();
+  private readonly replay: ReplayLog;
+  private position: number;
+  private cancelReplayed = false;
+  private live = false;
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+
+  constructor(private readonly options: LocalRuntimeOptions) {
+    this.info = options.info;
+    this.replay = options.replay ?? new ReplayLog();
+    this.position = this.replay.length;
+    for (const signal of this.replay.signals) this.inbox.deliver(signal.name, signal.payload, signal.seq);
+    // Signals already taken before the crash are removed by their consumption facts as the replay meets them.
+  }
+
+  /** Stops writing: the run is over (or the process is leaving it resumable). */
+  close(): void {
+    this.closed = true;
+  }
+
+  // -- history --------------------------------------------------------------
+
+  /** Writes a history event; `extra` fields go to the journal only (the definition, the inbox offset). */
+  record(event: HistoryEvent, extra?: Record<string, unknown>): void {
+    if (this.closed) return;
+    event.at ??= this.options.clock.now();
+    if (this.replay.wasWritten(event)) return;
+    this.write(extra ? { ...event, ...extra } : event, DURABLE_EVENTS.has(event.type));
+    this.options.onEvent?.(event);
+  }
+
+  private write(entry: HistoryEvent | Fact | Record<string, unknown>, durable: boolean): number {
+    if (this.closed) return this.position;
+    this.options.journal.append(entry as never, durable);
+    return this.position++;
+  }
+
+  private fact(fact: Fact): number {
+    return this.write(fact, true);
+  }
+
+  /** A replayed outcome at `position` (Infinity: a live operation) is about to be used. */
+  private catchUp(position: number): void {
+    if (position === Infinity && !this.live) {
+      this.live = true;
+      this.options.onLive?.();
+    }
+    const cancel = this.replay.cancelAt;
+    if (cancel && !this.cancelReplayed && position > cancel.position) {
+      this.cancelReplayed = true;
+      this.options.onReplayedCancel?.(cancel.reason);
+    }
+  }
+
+  // -- activities -----------------------------------------------------------
+
+  async activity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
+    const { key } = request;
+    const completed = this.replay.get('activity.completed', key);
+    if (completed) {
+      this.checkSameActivity(completed.fact.activity, request);
+      this.catchUp(completed.position);
+      return { output: completed.fact.output, attempts: completed.fact.attempts, sequence: completed.position };
+    }
+    const failed = this.replay.get('activity.failed', key);
+    if (failed) {
+      this.checkSameActivity(failed.fact.activity, request);
+      this.catchUp(failed.position);
+      throw fromErrorInfo(failed.fact.error);
+    }
+    this.catchUp(Infinity);
+    cancellation.throwIfCancelled();
+
+    const definition = this.options.activities.get(request.activity);
+    if (!definition) {
+      throw new WorkflowError('NotFound', `no activity "${request.activity}" is loaded for step "${request.step}"; pass the module that defines it with --activities`, {
+        step: request.step,
+        nonRetryable: true,
+      });
+    }
+    const inputProblem = schemaProblem(definition.input, request.input);
+    if (inputProblem) {
+      return this.giveUp(request, 0, new WorkflowError('InvalidInput', `input of activity "${request.activity}" in step "${request.step}": ${inputProblem}`, { nonRetryable: true }));
+    }
+
+    const clock = this.options.clock;
+    const earlier = this.replay.attemptsFailed.get(key);
+    let attempt = (earlier?.count ?? 0) + 1;
+    const firstAt = earlier?.firstAt ?? clock.now();
+    if (earlier) await this.pause(request, attempt - 1, earlier.nextAt - clock.now(), cancellation);
+    for (;;) {
+      let output: Json | undefined;
+      let error: WorkflowError | undefined;
+      const release = clock.busy();
+      try {
+        output = await runAttempt(definition, request, attempt, this.info.runId, cancellation, this.log);
+        const outputProblem = schemaProblem(definition.output, output);
+        if (outputProblem) error = new WorkflowError('InvalidOutput', `output of activity "${request.activity}" in step "${request.step}": ${outputProblem}`, { nonRetryable: true });
+      } catch (thrown) {
+        error = thrown as WorkflowError;
+      } finally {
+        release();
+      }
+      if (!error) {
+        const sequence = this.fact({ type: 'activity.completed', key, activity: request.activity, output: output!, attempts: attempt });
+        return { output: output!, attempts: attempt, sequence };
+      }
+      if (cancellation.cancelled) return this.giveUp(request, attempt, cancellation.reason!);
+      const delay = nextRetry(error, attempt, clock.now() - firstAt, request.options.retry);
+      if (delay === undefined) return this.giveUp(request, attempt, error);
+      this.record({ type: 'attempt.failed', key, attempt, error: errorInfo(withPlace(error, request, attempt)), retryInMs: delay });
+      await this.pause(request, attempt, delay, cancellation);
+      attempt++;
+    }
+  }
+
+  /** The pause between attempts; a cancellation during it ends the call. */
+  private async pause(request: ActivityRequest, attempt: number, ms: number, cancellation: Cancellation): Promise<void> {
+    try {
+      await this.sleepOn(Math.max(0, ms), cancellation);
+    } catch {
+      this.giveUp(request, attempt, cancellation.reason!);
+    }
+  }
+
+  private giveUp(request: ActivityRequest, attempts: number, error: WorkflowError): never {
+    const placed = withPlace(error, request, attempts);
+    this.fact({ type: 'activity.failed', key: request.key, activity: request.activity, error: errorInfo(placed), attempts });
+    throw placed;
+  }
+
+  private checkSameActivity(recorded: string, request: ActivityRequest): void {
+    if (recorded !== request.activity) {
+      this.diverge(`step "${request.key}" called "${recorded}" when the run was recorded but calls "${request.activity}" now`);
+    }
+  }
+
+  /**
+   * The journal and the interpreter disagree. Nothing more is written and the
+   * operation never settles; the engine ends the resume with this error.
+   */
+  private diverge(message: string): never {
+    const error = new ReplayDivergence(message);
+    this.close();
+    this.options.onDivergence?.(error);
+    throw error;
+  }
+
+  private readonly log: ActivityLog = (level, message, data, request) => {
+    this.record({ type: 'log', key: request?.key ?? '', level, message, ...(data !== undefined && { data: data as Json }) });
+  };
+
+  // -- timers ---------------------------------------------------------------
+
+  sleep(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
+    return this.timer(key, ms, cancellation);
+  }
+
+  /** A durable timer: its due time is journaled, so a resume waits only for what is left. */
+  private async timer(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
+    const fired = this.replay.get('timer.fired', key);
+    if (fired) {
+      this.catchUp(fired.position);
+      return;
+    }
+    this.catchUp(Infinity);
+    cancellation.throwIfCancelled();
+    const clock = this.options.clock;
+    const started = this.replay.get('timer.started', key);
+    const firesAt = started ? started.fact.firesAt : clock.now() + ms;
+    if (!started) this.fact({ type: 'timer.started', key, firesAt });
+    await this.sleepOn(firesAt - clock.now(), cancellation);
+    this.fact({ type: 'timer.fired', key });
+  }
+
+  private async sleepOn(ms: number, cancellation: Cancellation): Promise<void> {
+    const controller = new AbortController();
+    const stop = cancellation.onCancel((reason) => controller.abort(reason));
+    try {
+      await this.options.clock.sleep(Math.max(0, ms), controller.signal);
+    } finally {
+      stop();
+    }
+  }
+
+  // -- signals --------------------------------------------------------------
+
+  /** Buffers a signal that passed its payload check (the engine checks it). */
+  deliverSignal(name: string, payload: Json, inboxEnd?: number): number {
+    const seq = this.inbox.deliver(name, payload);
+    this.record({ type: 'signal.received', name, payload, seq }, inboxEnd === undefined ? undefined : { inboxEnd });
+    this.wakeWaiters();
+    return seq;
+  }
+
+  async receiveSignal(key: StepKey, name: string, timeoutMs: number | undefined, cancellation: Cancellation): Promise<{ payload: Json } | undefined> {
+    const consumed = this.replay.get('signal.consumed', key);
+    if (consumed) {
+      this.catchUp(consumed.position);
+      const signal = this.inbox.remove(consumed.fact.seq);
+      if (!signal) this.diverge(`step "${key}" took signal #${consumed.fact.seq}, which the journal does not hold`);
+      return { payload: signal.payload };
+    }
+    const recordedTimeout = this.replay.get('signal.timedout', key);
+    if (recordedTimeout) {
+      this.catchUp(recordedTimeout.position);
+      return undefined;
+    }
+    this.catchUp(Infinity);
+    cancellation.throwIfCancelled();
+
+    let timedOut = false;
+    const deadline = cancellation.child();
+    if (timeoutMs !== undefined) {
+      this.timer(`${key}@timeout`, timeoutMs, deadline).then(() => {
+        timedOut = true;
+        this.wakeWaiters();
+      }, () => {});
+    }
+    try {
+      for (;;) {
+        const signal = this.inbox.take(name);
+        if (signal) {
+          this.fact({ type: 'signal.consumed', key, seq: signal.seq });
+          return { payload: signal.payload };
+        }
+        if (timedOut) {
+          this.fact({ type: 'signal.timedout', key });
+          return undefined;
+        }
+        await new Promise<void>((resolve, reject) => {
+          const stopCancel = cancellation.onCancel((reason) => {
+            this.waiters.delete(wake);
+            reject(reason);
+          });
+          const wake = () => {
+            this.waiters.delete(wake);
+            stopCancel();
+            resolve();
+          };
+          this.waiters.add(wake);
+        });
+      }
+    } finally {
+      deadline.cancel();
+    }
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  // -- children -------------------------------------------------------------
+
+  async child(request: ChildRequest, cancellation: Cancellation): Promise<ChildOutcome> {
+    const { key } = request;
+    const completed = this.replay.get('child.completed', key);
+    const started = this.replay.get('child.started', key);
+    if (completed && started) {
+      this.catchUp(completed.position);
+      return { workflowId: started.fact.workflowId, runId: started.fact.runId, output: completed.fact.output };
+    }
+    const failed = this.replay.get('child.failed', key);
+    if (failed) {
+      this.catchUp(failed.position);
+      throw fromErrorInfo(failed.fact.error);
+    }
+    if (!started) {
+      this.catchUp(Infinity);
+      cancellation.throwIfCancelled();
+    }
+    const existing = started ? { runId: started.fact.runId, workflowId: started.fact.workflowId } : undefined;
+    const child = await this.options.startChild(request, existing);
+    if (!started) this.fact({ type: 'child.started', key, runId: child.runId, workflowId: child.workflowId });
+    if (!request.wait) return { workflowId: child.workflowId, runId: child.runId };
+    const stopForwarding = cancellation.onCancel((reason) => child.cancel(reason.message));
+    const outcome = await child.done.finally(stopForwarding);
+    if (outcome.error) {
+      const error = new WorkflowError(outcome.error.type, `child workflow run ${child.runId} failed: ${outcome.error.message}`, {
+        details: { runId: child.runId, workflowId: child.workflowId, step: outcome.error.step ?? null, details: (outcome.error.details ?? null) as Json },
+        step: request.step,
+        nonRetryable: true,
+      });
+      this.fact({ type: 'child.failed', key, error: errorInfo(error) });
+      throw error;
+    }
+    const output = outcome.output ?? null;
+    this.fact({ type: 'child.completed', key, output });
+    return { workflowId: child.workflowId, runId: child.runId, output };
+  }
+}
+
+/** The journal and the interpreter disagree: resuming would not repeat the recorded run. */
+export class ReplayDivergence extends Error {
+  override readonly name = 'ReplayDivergence';
+}
+
+function withPlace(error: WorkflowError, request: ActivityRequest, attempt: number): WorkflowError {
+  const placed = new WorkflowError(error.type, error.message, { details: error.details, nonRetryable: error.nonRetryable, step: request.step, attempt });
+  return placed;
+}
