@@ -28,5 +28,5 @@ export function buildBundle(file: LoadedFile, set: WorkflowSet, catalog: Catalog
     const defaults = name === undefined ? undefined : catalog.get(name)?.defaults;
     if (defaults) activityDefaults[name] = defaults;
   }
-  return { definition, hash: file.hash, children, activityDefaults };
+  return { definition, hash: file.hash!, children, activityDefaults };
 }

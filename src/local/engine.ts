@@ -33,18 +33,33 @@ export interface StartOptions {
   workflowId?: string;
   trigger?: string;
   parent?: string;
+  /** Where the definition and activities came from, so `revo resume` can load the same activities. */
+  origin?: RunOrigin;
+}
+
+export interface RunOrigin {
+  file?: string;
+  activityModules?: string[];
 }
 
 /** The first journal line: the run.started event plus what a resume needs. */
-interface StartEntry extends JournalEntry {
+export interface StartEntry extends JournalEntry {
   type: 'run.started';
   runId: string;
   request: RunRequest;
+  origin?: RunOrigin;
 }
 
 /** A workflow input that does not match the definition's input schema: refused before any run exists. */
 export class InvalidRunInput extends Error {
   override readonly name = 'InvalidRunInput';
+}
+
+/** The first entry of a run's journal: how it started. */
+export function journalHead(store: RunStore, runId: string): StartEntry {
+  const first = readJournal(store.journalPath(runId)).entries[0] as StartEntry | undefined;
+  if (!first || first.type !== 'run.started' || !first.request) throw new Error(`the journal of run ${runId} does not start with the run's definition`);
+  return first;
 }
 
 export class LocalEngine {
@@ -72,8 +87,9 @@ export class LocalEngine {
         type: 'run.started', runId, workflowId: run.workflowId, workflow: definition.name, hash: request.bundle.hash, engine: 'local', trigger,
         ...(definition.version !== undefined && { version: definition.version }), ...(start.parent !== undefined && { parent: start.parent }),
       },
-      { request },
+      { request, ...(start.origin && { origin: start.origin }) },
     );
+    run.origin = start.origin;
     run.begin();
     return run;
   }
@@ -93,6 +109,7 @@ export class LocalEngine {
       const journal = FileJournal.reopen(store.journalPath(runId), contents.validBytes);
       const run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[]);
       run.cutOff = contents.cutOff;
+      run.origin = first.origin;
       if (ended) {
         run.finishFromJournal();
         return run;
@@ -114,7 +131,7 @@ export class LocalEngine {
       const runId = store ? store.newRunId(request.bundle.definition.name) : `${parent.runId}.${request.key}`;
       child = this.start(
         { bundle: request.bundle, input: request.input },
-        { runId, workflowId: request.workflowId ?? `${parent.workflowId}.${request.key}`, trigger: `parent:${parent.runId}`, parent: parent.runId },
+        { runId, workflowId: request.workflowId ?? `${parent.workflowId}.${request.key}`, trigger: `parent:${parent.runId}`, parent: parent.runId, origin: parent.origin },
       );
     }
     parent.children.push(child);
@@ -135,6 +152,7 @@ export class LocalRun {
   readonly children: LocalRun[] = [];
   /** Settles with the run's outcome; rejects when a resume finds the journal and the interpreter disagree. */
   readonly done: Promise<RunOutcome>;
+  origin: RunOrigin | undefined;
   /** The journal ended in a partial line (the process was killed mid-write); it was discarded. */
   cutOff = false;
   private settle!: (outcome: RunOutcome) => void;
