@@ -29,7 +29,7 @@ export const parallelStep: StepHandler<ParallelStep> = {
     );
     const failure = firstFailure(results);
     if (failure) throw failure;
-    for (const { scope } of branches) for (const [name, value] of changes(exec.scope, scope)) exec.scope[name] = value;
+    for (const [name, value] of branches.flatMap(({ scope }) => changes(exec.scope, scope))) exec.scope[name] = value;
     return;
   },
 };
