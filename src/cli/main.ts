@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../paths.js';
 import { UsageError } from '../errors.js';
+import { cancelCommand } from './commands/cancel.js';
 import { catalogCommand } from './commands/catalog.js';
+import { historyCommand } from './commands/history.js';
+import { queryCommand } from './commands/query.js';
+import { runsCommand } from './commands/runs.js';
 import { schemaCommand } from './commands/schema.js';
+import { signalCommand } from './commands/signal.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT_CODES as EXIT } from './exit-codes.js';
 
@@ -14,7 +19,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [validateCommand(), schemaCommand(), catalogCommand()]) {
+  for (const command of [validateCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), schemaCommand(), catalogCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { write } from '../output.js';
+
+interface CancelOptions {
+  reason?: string;
+}
+
+export function cancelCommand(): Command {
+  return new Command('cancel')
+    .description('Cancel a run gracefully: its running steps stop, `finally` blocks and compensations run, and it ends cancelled.')
+    .argument('<runId>', 'the run id (or a unique prefix of it)')
+    .option('--reason <text>', 'why; recorded in the run history', 'cancelled with revo cancel')
+    .addHelpText(
+      'after',
+      `
+This asks for the cancellation and returns; follow the run with \`revo history <runId>\`.
+A local run that is not running now (killed, or stopped with a second Ctrl-C) is
+cancelled when \`revo resume <runId>\` continues it.
+
+Exit codes: ${EXIT_CODES.ok} cancellation requested; ${EXIT_CODES.usage} unknown run, or the run has already ended.
+
+Examples:
+  revo cancel order-20260101-120000-k3f9
+  revo cancel order-2026 --reason "customer withdrew the order"`,
+    )
+    .action(async (idOrPrefix: string, options: CancelOptions) => {
+      const [{ RunStore }, { findRun }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
+        import('../../local/store.js'),
+        import('../run-ids.js'),
+        import('./history.js'),
+        import('../../local/inbox.js'),
+        import('node:crypto'),
+      ]);
+      const store = new RunStore();
+      const run = readLocalRun(store, findRun(store, idOrPrefix));
+      const ended = endedProblem(run);
+      if (ended) throw new UsageError(`${ended}; nothing to cancel`);
+      const reason = options.reason ?? 'cancelled with revo cancel';
+      sendToInbox(store.inboxPath(run.runId), { kind: 'cancel', id: randomUUID(), reason, sentAt: Date.now() });
+      const again = run.record.cancelRequested ? ` (it was already asked to cancel: ${run.record.cancelRequested.reason})` : '';
+      await write(
+        process.stdout,
+        run.holder !== undefined
+          ? `cancellation of run ${run.runId} requested${again}; it stops its running steps, runs its finally blocks and compensations, then ends cancelled (follow it with: revo history ${run.runId})\n`
+          : `cancellation of run ${run.runId} recorded${again}; the run is not running now, so it takes effect when it is resumed with: revo resume ${run.runId}\n`,
+      );
+    });
+}

@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import type { Json } from '../../../interpreter/model.js';
+import { UsageError } from '../../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { write } from '../output.js';
+
+export function signalCommand(): Command {
+  return new Command('signal')
+    .description('Send a signal to a run: a `wait` step takes it (signals are buffered, so one sent before the wait is kept).')
+    .argument('<runId>', 'the run id (or a unique prefix of it)')
+    .argument('<name>', 'the signal, as declared under `signals:` in the workflow')
+    .argument('[payload]', 'the payload, as JSON (default: null)')
+    .addHelpText(
+      'after',
+      `
+The payload is checked against the signal's schema before anything is sent; a refused
+signal changes nothing in the run. A local run that is not running now (killed, or
+stopped with a second Ctrl-C) keeps the signal and receives it when \`revo resume <runId>\`
+continues it.
+
+Exit codes: ${EXIT_CODES.ok} sent; ${EXIT_CODES.usage} unknown run, undeclared signal, payload not JSON or not matching
+the schema, or the run has already ended.
+
+Examples:
+  revo signal order-20260101-120000-k3f9 approve '{"by": "ann"}'
+  revo signal order-2026 cancel-requested`,
+    )
+    .action(async (idOrPrefix: string, name: string, payloadText: string | undefined) => {
+      const payload = parsePayload(payloadText);
+      const [{ RunStore }, { findRun }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
+        import('../../local/store.js'),
+        import('../run-ids.js'),
+        import('./history.js'),
+        import('../../local/engine.js'),
+        import('../../local/inbox.js'),
+        import('node:crypto'),
+      ]);
+      const store = new RunStore();
+      const run = readLocalRun(store, findRun(store, idOrPrefix));
+      const ended = endedProblem(run);
+      if (ended) throw new UsageError(`${ended}; signal "${name}" was not sent`);
+      const problem = signalProblem(run.head.request.bundle.definition, name, payload);
+      if (problem) throw new UsageError(`run ${run.runId} refuses signal "${name}": ${problem}; nothing was sent`);
+      sendToInbox(store.inboxPath(run.runId), { kind: 'signal', id: randomUUID(), name, payload, sentAt: Date.now() });
+      await write(
+        process.stdout,
+        run.holder !== undefined
+          ? `sent signal "${name}" to run ${run.runId}\n`
+          : `signal "${name}" queued for run ${run.runId}, which is not running now; it will be delivered when the run is resumed with: revo resume ${run.runId}\n`,
+      );
+    });
+}
+
+function parsePayload(text: string | undefined): Json {
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(text) as Json;
+  } catch (error) {
+    throw new UsageError(`the signal payload is not valid JSON (${(error as Error).message}): ${text}\n(quote it for the shell, e.g. '{"by": "ann"}'; a plain string needs JSON quotes too: '"ann"')`);
+  }
+}

@@ -1,0 +1,40 @@
+/** The text form of `revo runs`: one row per run, newest first. */
+import { formatDuration, paintStatus, palette, shortTime, type DisplayStatus } from './text.js';
+
+/** One row of `revo runs` (also its --json form). */
+export interface RunRow {
+  runId: string;
+  workflow: string;
+  version?: string;
+  status: DisplayStatus;
+  startedAt?: string;
+  endedAt?: string;
+  /** Until the end, or until now while the run is running. */
+  durationMs?: number;
+  /** Steps that completed (containers and compensated steps included, parallel branches not), as the `state` query counts them. */
+  stepsDone: number;
+  /** The run that started this one, for a child run. */
+  parent?: string;
+  /** The process running it now. */
+  pid?: number;
+}
+
+export function renderRunsTable(rows: readonly RunRow[], options: { color: boolean }): string {
+  const p = palette(options.color);
+  const header = ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'STEPS'];
+  const cells = rows.map((row) => [
+    row.parent !== undefined ? `${row.runId} (child)` : row.runId,
+    row.version !== undefined ? `${row.workflow} v${row.version}` : row.workflow,
+    row.status,
+    shortTime(row.startedAt),
+    row.durationMs === undefined ? '-' : `${formatDuration(row.durationMs)}${row.status === 'running' ? '…' : ''}`,
+    String(row.stepsDone),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (values: string[], paint: (i: number, padded: string) => string) =>
+    values.map((v, i) => paint(i, i === values.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [
+    line(header, (_, v) => p.dim(v)),
+    ...cells.map((c, r) => line(c, (i, v) => (i === 2 ? v.replace(rows[r]!.status, paintStatus(rows[r]!.status, p)) : v))),
+  ].join('\n') + '\n';
+}
