@@ -42,7 +42,9 @@ function expressionError(error: unknown, step: string | undefined, what: string)
 export function evaluate(expression: Json, scope: Scope, step?: string): Json {
   try {
     const value = jsonLogic.apply(expression as never, scope) as Json | undefined;
-    return value === undefined ? null : value;
+    // JSON has no undefined, NaN or Infinity: give every engine and the journal the same value.
+    if (value === undefined || (typeof value === 'number' && !Number.isFinite(value))) return null;
+    return value;
   } catch (error) {
     throw expressionError(error, step, 'cannot evaluate expression');
   }

@@ -40,12 +40,12 @@ export async function runStep(step: Step, exec: Exec): Promise<void> {
     run.runtime.record({ type: 'step.failed', key, error: errorInfo(error) });
     throw error;
   }
+  run.active.add(key);
   run.runtime.record({
     type: 'step.started', key, id: step.id, kind, ...where,
     ...(kind === 'call' && { activity: (step as { call: string }).call }),
     ...(input !== undefined && { input }),
   });
-  run.active.add(key);
   try {
     const result = await handler.run(step as never, { ...exec, parent: key }, key, input);
     run.runtime.record({ type: 'step.completed', key, ...result });

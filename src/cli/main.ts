@@ -7,6 +7,8 @@ import { cancelCommand } from './commands/cancel.js';
 import { catalogCommand } from './commands/catalog.js';
 import { historyCommand } from './commands/history.js';
 import { queryCommand } from './commands/query.js';
+import { resumeCommand } from './commands/resume.js';
+import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { schemaCommand } from './commands/schema.js';
 import { signalCommand } from './commands/signal.js';
@@ -19,7 +21,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [validateCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), schemaCommand(), catalogCommand()]) {
+  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), schemaCommand(), catalogCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

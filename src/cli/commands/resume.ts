@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { EXIT_CODES } from '../exit-codes.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+interface ResumeOptions {
+  activities?: string[];
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function resumeCommand(): Command {
+  return new Command('resume')
+    .description('Continue a local run from its journal (after a crash, a kill or a second Ctrl-C).')
+    .argument('<runId>', 'the run id (or a unique prefix of it)')
+    .option('--activities <module>', 'activity modules, as given to `revo run` (repeatable)', collect)
+    .option('--json', 'print the run record instead of the output')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+The journal is replayed through the interpreter: completed activities, fired timers and
+consumed signals are not repeated; the run then continues live. The definition recorded
+when the run started is used, even if the file has changed since.
+
+Exit codes: ${EXIT_CODES.ok} completed; ${EXIT_CODES.failed} failed or cancelled; ${EXIT_CODES.usage} unknown run, run still running, or unusable journal.`,
+    )
+    .action(async (runId: string, options: ResumeOptions) => {
+      const [{ resumeLocal }] = await Promise.all([import('../resume-run.js')]);
+      process.exitCode = await resumeLocal(runId, options);
+    });
+}

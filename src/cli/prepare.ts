@@ -1,0 +1,93 @@
+/**
+ * What `revo run` (and friends) do before a run exists: load the file and the
+ * activities, validate, bundle the definitions, read and check the input. Every
+ * problem here is the user's to fix, reported with file and line, and no run is created.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { Json } from '../../interpreter/model.js';
+import { loadActivities } from '../activities/catalog.js';
+import type { ActivityDefinition } from '../activities/types.js';
+import { UsageError } from '../errors.js';
+import { buildBundle } from '../load/bundle.js';
+import { WorkflowSet } from '../load/workflow-set.js';
+import { schemaProblem } from '../local/payload-check.js';
+import { formatText } from '../validate/format/text.js';
+import { RULES } from '../validate/rules.js';
+import { validateSet } from '../validate/validate.js';
+import { useColor } from './output.js';
+
+export interface RunSource {
+  /** `--input` JSON text. */
+  input?: string;
+  /** `--input-file`: a JSON or YAML file. */
+  inputFile?: string;
+  /** `--activities` modules; default: `activities/index.(ts|js)` beside the workflow file, if there is one. */
+  activities?: string[];
+}
+
+export interface PreparedRun {
+  file: string;
+  bundle: WorkflowBundle;
+  input: Json;
+  activities: Map<string, ActivityDefinition>;
+}
+
+/** Activity modules used when none are given: an `activities/index.ts` (or .js) beside the workflow. */
+export function activitiesBeside(file: string): string[] {
+  for (const name of ['index.ts', 'index.js', 'index.mjs']) {
+    const candidate = join(dirname(file), 'activities', name);
+    if (existsSync(candidate)) return [candidate];
+  }
+  return [];
+}
+
+export async function loadActivityMap(file: string, modules: string[] | undefined): Promise<Map<string, ActivityDefinition>> {
+  const { definitions } = await loadActivities({ activities: modules?.length ? modules : activitiesBeside(file) });
+  return new Map(definitions.map((d) => [d.name, d]));
+}
+
+export async function prepareRun(file: string, source: RunSource): Promise<PreparedRun> {
+  const [activities, set] = await Promise.all([loadActivityMap(file, source.activities), WorkflowSet.load([file])]);
+  const catalog = new Map([...activities.values()].map((d) => [d.name, d]));
+  const diagnostics = validateSet(set, { catalog }).filter((d) => d.severity === 'error');
+  if (diagnostics.length > 0) {
+    const sources = new Map(set.files().map((f) => [f.file, f.text]));
+    const report = formatText(diagnostics, { sources, color: useColor(process.stderr), rules: RULES, filesChecked: set.files().length });
+    throw new UsageError(`${file} is not a valid workflow; nothing was run.\n${report.trimEnd()}`);
+  }
+  const loaded = set.files().find((f) => resolve(f.file) === resolve(file))!;
+  const bundle = buildBundle(loaded, set, catalog);
+  const input = await readInput(source);
+  const problem = schemaProblem(bundle.definition.input, input);
+  if (problem) {
+    throw new UsageError(`the input does not match the input schema of workflow "${bundle.definition.name}" (${file}): ${problem}; nothing was run`);
+  }
+  return { file, bundle, input, activities };
+}
+
+/** The run's input from `--input` or `--input-file`; `{}` when neither is given. */
+export async function readInput(source: RunSource): Promise<Json> {
+  if (source.input !== undefined && source.inputFile !== undefined) throw new UsageError('give either --input or --input-file, not both');
+  if (source.input !== undefined) {
+    try {
+      return JSON.parse(source.input) as Json;
+    } catch (error) {
+      throw new UsageError(`--input is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (source.inputFile !== undefined) {
+    const text = await readFile(source.inputFile, 'utf8').catch(() => {
+      throw new UsageError(`cannot read the input file ${source.inputFile}`);
+    });
+    try {
+      return (parse(text, { maxAliasCount: 100 }) ?? null) as Json;
+    } catch (error) {
+      throw new UsageError(`${source.inputFile} is not valid JSON or YAML: ${(error as Error).message}`);
+    }
+  }
+  return {};
+}

@@ -1,0 +1,74 @@
+/** Running the real CLI as separate processes, as a user in two terminals would. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'revo.js');
+
+/** A temp dir with the given files, its own REVO_HOME, and $EFFECTS for activities to append to. */
+export function workspace(files: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'revo-proc-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const env = { ...process.env, NO_COLOR: '1', REVO_HOME: join(dir, '.revo'), EFFECTS: join(dir, 'effects.log') };
+  const revo = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
+  const effects = () => (existsSync(env.EFFECTS) ? readFileSync(env.EFFECTS, 'utf8').trim().split('\n') : []);
+  return { dir, env, revo, effects };
+}
+
+export type Workspace = ReturnType<typeof workspace>;
+
+export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Starts `revo run` in the background; resolves its run id once it has printed it. */
+export async function startRun(ws: Workspace, args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd: ws.dir, env: ws.env });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await until(() => /run (\S+) started/.test(stderr), 'the run id');
+  const runId = /run (\S+) started/.exec(stderr)![1]!;
+  return { child, runId, exited, stderr: () => stderr, stdout: () => stdout };
+}
+
+
+/** A workflow with activities, a durable sleep and a signal wait: the crash and signal tests' subject. */
+export const WORKFLOW = `revo: 1
+name: crashy
+signals:
+  go: { schema: { type: object, required: [n], properties: { n: { type: integer } } } }
+steps:
+  - { id: a, call: test.effect, with: { step: a } }
+  - { id: b, call: test.effect, with: { step: b } }
+  - { id: nap, sleep: 1s }
+  - { id: c, call: test.effect, with: { step: c } }
+  - id: gate
+    wait: { signal: go }
+    result: go
+  - { id: d, call: test.effect, with: { step: d, n: { var: go.n } } }
+output: { n: { var: go.n } }
+`;
+
+/** Test activities: appends `start <step>` and, 300 ms later, `done <step>` to $EFFECTS: the side effects we count. */
+export const ACTIVITIES = `import { appendFileSync } from 'node:fs';
+export const effect = {
+  name: 'test.effect',
+  input: { type: 'object', required: ['step'], properties: { step: { type: 'string' }, n: { type: 'integer' } } },
+  output: { type: 'object' },
+  async run(input) {
+    appendFileSync(process.env.EFFECTS, 'start ' + input.step + '\\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    appendFileSync(process.env.EFFECTS, 'done ' + input.step + '\\n');
+    return { step: input.step };
+  },
+};
+`;
+
