@@ -213,7 +213,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
         trackingNumber: expect.stringMatching(/^SW\d+$/),
       });
       expect(step(record, 'charge').attempts).toBe(1);
-      expect(step(record, 'notify').input).toMatchObject({ to: 'sanne.devries@example.com', template: 'order-shipped' });
+      expect(step(record, 'sendShipped').input).toMatchObject({ to: 'sanne.devries@example.com', template: 'order-shipped' });
       expect(record.compensations).toEqual([]);
       expect(children).toHaveLength(1);
       const shipping = children[0]!;

@@ -13,11 +13,13 @@ import { loadActivities } from '../activities/catalog.js';
 import type { ActivityDefinition } from '../activities/types.js';
 import { UsageError } from '../errors.js';
 import { buildBundle } from '../load/bundle.js';
-import { WorkflowSet } from '../load/workflow-set.js';
+import type { LoadedFile } from '../load/load.js';
+import { childReferences, isPathReference, WorkflowSet } from '../load/workflow-set.js';
 import { schemaProblem } from '../local/payload-check.js';
 import { formatText } from '../validate/format/text.js';
 import { RULES } from '../validate/rules.js';
-import { validateSet } from '../validate/validate.js';
+import { validateFile } from '../validate/validate.js';
+import { workflowFiles } from './files.js';
 import { useColor } from './output.js';
 
 export interface RunSource {
@@ -51,22 +53,46 @@ export async function loadActivityMap(file: string, modules: string[] | undefine
 }
 
 export async function prepareRun(file: string, source: RunSource): Promise<PreparedRun> {
-  const [activities, set] = await Promise.all([loadActivityMap(file, source.activities), WorkflowSet.load([file])]);
+  const [activities, set] = await Promise.all([loadActivityMap(file, source.activities), loadWorkflows(file)]);
   const catalog = new Map([...activities.values()].map((d) => [d.name, d]));
-  const diagnostics = validateSet(set, { catalog }).filter((d) => d.severity === 'error');
+  const used = reachable(set, file);
+  const diagnostics = used.flatMap((f) => validateFile(f, set, { catalog })).filter((d) => d.severity === 'error');
   if (diagnostics.length > 0) {
     const sources = new Map(set.files().map((f) => [f.file, f.text]));
     const report = formatText(diagnostics, { sources, color: useColor(process.stderr), rules: RULES, filesChecked: set.files().length });
     throw new UsageError(`${file} is not a valid workflow; nothing was run.\n${report.trimEnd()}`);
   }
-  const loaded = set.files().find((f) => resolve(f.file) === resolve(file))!;
-  const bundle = buildBundle(loaded, set, catalog);
+  const bundle = buildBundle(used[0]!, set, catalog);
   const input = await readInput(source);
   const problem = schemaProblem(bundle.definition.input, input);
   if (problem) {
     throw new UsageError(`the input does not match the input schema of workflow "${bundle.definition.name}" (${file}): ${problem}; nothing was run`);
   }
   return { file, bundle, input, activities };
+}
+
+/**
+ * The workflow and the children it references. A child named (not given by path) is
+ * looked for among the workflow files in the same directory.
+ */
+async function loadWorkflows(file: string): Promise<WorkflowSet> {
+  const set = await WorkflowSet.load([file]);
+  const named = set.files().some((f) => childReferences(f).some((ref) => !isPathReference(ref) && !set.resolve(f, ref)));
+  if (!named) return set;
+  return WorkflowSet.load([file, ...(await workflowFiles([dirname(file)])).filter((f) => resolve(f) !== resolve(file))]);
+}
+
+/** The file and, transitively, the child workflows it references: what a run of it needs. */
+function reachable(set: WorkflowSet, file: string): LoadedFile[] {
+  const root = set.files().find((f) => resolve(f.file) === resolve(file))!;
+  const out = [root];
+  for (let i = 0; i < out.length; i++) {
+    for (const ref of childReferences(out[i]!)) {
+      const target = set.resolve(out[i]!, ref);
+      if (target && !out.includes(target)) out.push(target);
+    }
+  }
+  return out;
 }
 
 /** The run's input from `--input` or `--input-file`; `{}` when neither is given. */
