@@ -3,6 +3,8 @@
  * every completed activity ran exactly once, and at most the one in flight at the
  * kill ran again (the side effects are counted in a file the activity appends to).
  */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITIES, startRun, until, WORKFLOW, workspace } from './process-helpers.js';
 
@@ -53,4 +55,74 @@ describe('revo run killed with SIGKILL, then revo resume', () => {
       for (const step of steps) expect(count(after, `start ${step}`)).toBeLessThanOrEqual(2);
     }, 30_000);
   }
+});
+
+describe('revo resume with a damaged or outdated journal', () => {
+  /** A run killed while it waits for its signal: steps a, b, nap and c are journaled. */
+  async function killedWhileWaiting() {
+    const ws = workspace({ 'crashy.yaml': WORKFLOW, 'effects.mjs': ACTIVITIES });
+    const run = await startRun(ws, ['crashy.yaml', '--activities', 'effects.mjs']);
+    await until(() => ws.effects().includes('done c'), 'the step before the wait');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const journal = join(ws.env.REVO_HOME, 'runs', `${run.runId}.jsonl`);
+    return { ws, runId: run.runId, journal };
+  }
+
+  it('discards a last line cut off mid-write, says so, and continues', async () => {
+    const { ws, runId, journal } = await killedWhileWaiting();
+    appendFileSync(journal, '{"type":"step.started","key":"gat');
+    expect(ws.revo(['signal', runId, 'go', '{"n": 3}']).status).toBe(0);
+    const resumed = ws.revo(['resume', runId, '--json']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/partial line.*discarded/);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', output: { n: 3 } });
+    expect(count(ws.effects(), 'start c')).toBe(1);
+  }, 30_000);
+
+  it('keeps the definition the run started with when the file has changed, and says so', async () => {
+    const { ws, runId } = await killedWhileWaiting();
+    writeFileSync(join(ws.dir, 'crashy.yaml'), WORKFLOW.replace('  - { id: d,', '  - { id: extra, call: test.effect, with: { step: extra } }\n  - { id: d,'));
+    expect(ws.revo(['signal', runId, 'go', '{"n": 4}']).status).toBe(0);
+    const resumed = ws.revo(['resume', runId, '--json']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/crashy\.yaml has changed since run .* started/);
+    const record = JSON.parse(resumed.stdout) as { steps: { id: string }[] };
+    expect(record.steps.map((s) => s.id)).not.toContain('extra');
+    expect(ws.effects()).not.toContain('start extra');
+  }, 30_000);
+
+  it('refuses, changing nothing, when the journal no longer matches what the interpreter does', async () => {
+    const { ws, runId, journal } = await killedWhileWaiting();
+    // As if the run had been recorded by an interpreter that called another activity at step b.
+    const tampered = readFileSync(journal, 'utf8').replace(/("type":"activity\.completed","key":"b","activity":)"test\.effect"/, '$1"test.other"');
+    writeFileSync(journal, tampered);
+    const resumed = ws.revo(['resume', runId]);
+    expect(resumed.status).toBe(2);
+    expect(resumed.stderr).toMatch(/cannot be resumed.*step "b" called "test\.other"/s);
+    expect(readFileSync(journal, 'utf8')).toBe(tampered);
+  }, 30_000);
+
+  it('refuses a journal damaged in the middle, naming the line', async () => {
+    const { ws, runId, journal } = await killedWhileWaiting();
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    lines[3] = '{not json';
+    writeFileSync(journal, lines.join('\n'));
+    const resumed = ws.revo(['resume', runId]);
+    expect(resumed.status).toBe(2);
+    expect(resumed.stderr).toMatch(/\.jsonl:4: corrupt journal entry.*cannot be resumed safely/);
+    expect(resumed.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it('refuses to resume a run that another process is running', async () => {
+    const ws = workspace({ 'crashy.yaml': WORKFLOW, 'effects.mjs': ACTIVITIES });
+    const run = await startRun(ws, ['crashy.yaml', '--activities', 'effects.mjs']);
+    await until(() => ws.effects().includes('done a'), 'the first activity');
+    const resumed = ws.revo(['resume', run.runId]);
+    expect(resumed.status).toBe(2);
+    expect(resumed.stderr).toMatch(/still running in process \d+/);
+    run.child.kill('SIGKILL');
+    await run.exited;
+  }, 30_000);
 });
