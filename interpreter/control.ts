@@ -11,8 +11,9 @@ export class ReturnSignal {
 /** Any thrown value as a WorkflowError naming the step it failed in. A non-WorkflowError is an engine bug. */
 export function asWorkflowError(thrown: unknown, step: string): WorkflowError {
   if (thrown instanceof WorkflowError) {
-    thrown.step ??= step;
-    return thrown;
+    if (thrown.step !== undefined) return thrown;
+    // A copy: one cancellation reason is thrown by every step it stops.
+    return new WorkflowError(thrown.type, thrown.message, { details: thrown.details, nonRetryable: thrown.nonRetryable, step, attempt: thrown.attempt });
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return new WorkflowError('InternalError', `internal error in step "${step}": ${message}`, { step, nonRetryable: true });

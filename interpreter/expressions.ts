@@ -20,9 +20,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
 function safeVar(this: unknown, path: unknown, fallback: unknown): unknown {
   const notFound = fallback === undefined ? null : fallback;
   if (path === undefined || path === null || path === '') return this;
+  const segments = String(path).split('.');
+  const forbidden = segments.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
+  if (forbidden !== undefined) throw new WorkflowError('ExpressionError', `the variable path "${String(path)}" uses the forbidden segment "${forbidden}"`);
   let data: unknown = this;
-  for (const segment of String(path).split('.')) {
-    if (FORBIDDEN_SEGMENTS.has(segment)) throw new WorkflowError('ExpressionError', `the variable path "${String(path)}" uses the forbidden segment "${segment}"`);
+  for (const segment of segments) {
     if (data === null || data === undefined) return notFound;
     if (typeof data === 'object') data = hasOwn.call(data, segment) ? (data as Record<string, unknown>)[segment] : undefined;
     else if (typeof data === 'string') data = segment === 'length' ? data.length : /^\d+$/.test(segment) ? data[Number(segment)] : undefined;

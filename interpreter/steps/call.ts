@@ -2,15 +2,19 @@
 import { copyScope, assign } from '../scope.js';
 import { render } from '../expressions.js';
 import type { CallStep } from '../model.js';
-import { effectiveOptions } from '../options.js';
+import { effectiveOptions, type EffectiveOptions } from '../options.js';
 import type { StepHandler } from './handler.js';
+
+/** A step's options never change during a run (the definition is fixed): work them out once. */
+const optionsOf = new WeakMap<CallStep, EffectiveOptions>();
 
 export const callStep: StepHandler<CallStep> = {
   input: (step, exec) => render(step.with, exec.scope, step.id),
 
   async run(step, exec, key, input) {
     const { run } = exec;
-    const options = effectiveOptions(run.definition, step, run.bundle.activityDefaults[step.call]);
+    let options = optionsOf.get(step);
+    if (!options) optionsOf.set(step, (options = effectiveOptions(run.definition, step, run.bundle.activityDefaults[step.call])));
     const outcome = await run.runtime.activity(
       { key, step: step.id, activity: step.call, input: input ?? null, options, local: step.local === true },
       exec.cancellation,

@@ -20,12 +20,15 @@ export async function runAttempt(
   cancellation: Cancellation,
   log: ActivityLog,
 ): Promise<Json> {
-  const controller = new AbortController();
+  // The AbortController is made only if the activity looks at its signal: most never do.
+  let controller: AbortController | undefined;
+  let abortedWith: WorkflowError | undefined;
   let fail!: (error: WorkflowError) => void;
   const aborted = new Promise<never>((_, reject) => (fail = reject));
   const abort = (error: WorkflowError) => {
-    if (controller.signal.aborted) return;
-    controller.abort(error);
+    if (abortedWith) return;
+    abortedWith = error;
+    controller?.abort(error);
     fail(error);
   };
   const { timeoutMs, heartbeatMs } = request.options;
@@ -40,7 +43,13 @@ export async function runAttempt(
   armHeartbeat();
   const stopListening = cancellation.onCancel((reason) => abort(reason));
   const context: ActivityContext = {
-    signal: controller.signal,
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (abortedWith) controller.abort(abortedWith);
+      }
+      return controller.signal;
+    },
     heartbeat: armHeartbeat,
     attempt,
     activity: request.activity,
@@ -55,7 +64,7 @@ export async function runAttempt(
     const output = await Promise.race([definition.run(input, context), aborted]);
     return (output === undefined ? null : output) as Json;
   } catch (thrown) {
-    if (controller.signal.aborted) throw controller.signal.reason as WorkflowError;
+    if (abortedWith) throw abortedWith;
     throw asActivityError(thrown);
   } finally {
     clearTimeout(timeout);

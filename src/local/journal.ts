@@ -24,16 +24,22 @@ export type JournalEntry = { type: string; [field: string]: unknown };
 export interface Journal {
   /**
    * Appends one entry. durable=true: synced to the disk before returning (the entry
-   * survives power loss); durable=false: handed to the OS only (survives SIGKILL of
-   * this process, not power loss).
+   * survives power loss), together with every entry before it; durable=false: handed
+   * to the OS before the event loop next turns (batched; an entry nothing depends on
+   * may be lost to a SIGKILL in the same turn, and a resume writes it again).
    */
   append(entry: JournalEntry, durable: boolean): void;
   close(): void;
 }
 
-/** A journal file kept open for appending; append() is on the hot path, so it is synchronous and does one write. */
+/** Batched entries are written at the latest when they reach this size. */
+const FLUSH_AT = 64 * 1024;
+
+/** A journal file kept open for appending; append() is on the hot path: synchronous, batched into few writes. */
 export class FileJournal implements Journal {
   private fd: number;
+  private pending = '';
+  private flushScheduled = false;
 
   private constructor(
     readonly path: string,
@@ -82,16 +88,36 @@ export class FileJournal implements Journal {
 
   append(entry: JournalEntry, durable: boolean): void {
     if (this.fd < 0) throw new Error(`journal ${this.path} is closed`);
-    const line = JSON.stringify(entry) + '\n';
-    const written = writeSync(this.fd, line);
-    // A regular file takes the whole line unless the disk is full or a quota is hit;
-    // a torn line would be read back as a cut-off tail, so the entry must count as failed.
-    const bytes = Buffer.byteLength(line);
+    this.pending += JSON.stringify(entry) + '\n';
+    if (durable) {
+      this.flush();
+      fdatasyncSync(this.fd);
+    } else if (this.pending.length >= FLUSH_AT) {
+      this.flush();
+    } else if (!this.flushScheduled) {
+      // Entries nothing depends on are batched with the next one (one write instead of
+      // several); they reach the OS before the event loop turns, or with the next durable one.
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        if (this.fd >= 0) this.flush();
+      });
+    }
+  }
+
+  /** Hands the batched entries to the OS in one write. */
+  flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    const written = writeSync(this.fd, text);
+    // A regular file takes the whole text unless the disk is full or a quota is hit;
+    // a torn line would be read back as a cut-off tail, so the entries must count as failed.
+    const bytes = Buffer.byteLength(text);
     if (written !== bytes) {
       this.dropTail(written); // so the next entry does not land after a torn line
       throw new Error(`journal ${this.path}: short write (${written} of ${bytes} bytes)`);
     }
-    if (durable) fdatasyncSync(this.fd);
   }
 
   private dropTail(bytes: number): void {
@@ -104,6 +130,7 @@ export class FileJournal implements Journal {
 
   close(): void {
     if (this.fd < 0) return;
+    this.flush();
     const fd = this.fd;
     this.fd = -1;
     closeSync(fd);

@@ -120,19 +120,36 @@ describe('FileJournal', () => {
     expect(existsSync(path)).toBe(true);
   });
 
-  it('keeps every non-durable entry when the process is killed with SIGKILL', () => {
-    const path = join(dir, 'r1.jsonl');
+  function killedAfter(path: string, body: string) {
     const script = `
       import { FileJournal } from ${JSON.stringify(JOURNAL_MODULE)};
       const journal = FileJournal.create(${JSON.stringify(path)});
-      for (let i = 0; i < 1000; i++) journal.append({ type: 'step', i }, false);
-      process.kill(process.pid, 'SIGKILL');
+      ${body}
     `;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
     expect(child.signal).toBe('SIGKILL');
     const read = readJournal(path);
     expect(read.cutOff).toBe(false);
-    expect(read.entries.map((e) => e.i)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    return read.entries.map((e) => e.i);
+  }
+
+  it('keeps every non-durable entry once the event loop has turned, when the process is then killed with SIGKILL', () => {
+    const kept = killedAfter(
+      join(dir, 'r1.jsonl'),
+      `for (let i = 0; i < 1000; i++) journal.append({ type: 'step', i }, false);
+       setImmediate(() => process.kill(process.pid, 'SIGKILL'));`,
+    );
+    expect(kept).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+  });
+
+  it('writes the batched entries before a durable one, in order', () => {
+    const kept = killedAfter(
+      join(dir, 'r2.jsonl'),
+      `for (let i = 0; i < 999; i++) journal.append({ type: 'step', i }, false);
+       journal.append({ type: 'fact', i: 999 }, true);
+       process.kill(process.pid, 'SIGKILL');`,
+    );
+    expect(kept).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 });
 
