@@ -29,7 +29,7 @@ Examples:
       const [{ RunStore }, { findRun }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
         import('../run-ids.js'),
-        import('./history.js'),
+        import('../local-runs.js'),
         import('../../local/inbox.js'),
         import('node:crypto'),
       ]);

@@ -33,7 +33,7 @@ Examples:
     .action(async (options: RunsOptions) => {
       const [{ RunStore }, { readLocalRun }, { displayStatus, between }, { renderRunsTable }] = await Promise.all([
         import('../../local/store.js'),
-        import('./history.js'),
+        import('../local-runs.js'),
         import('../render/text.js'),
         import('../render/runs-table.js'),
       ]);

@@ -30,7 +30,7 @@ Examples:
       const [{ RunStore }, { findRun }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
         import('../run-ids.js'),
-        import('./history.js'),
+        import('../local-runs.js'),
         import('../../local/engine.js'),
         import('../../local/inbox.js'),
         import('node:crypto'),

@@ -1,0 +1,48 @@
+/** Reading a local run from its journal, for the commands that show runs or talk to them. */
+import type { HistoryEvent } from '../../interpreter/history.js';
+import { UsageError } from '../errors.js';
+import { RunRecorder, type RunRecord } from '../history/record.js';
+import type { StartEntry } from '../local/engine.js';
+import { JournalCorruptError, readJournal } from '../local/journal.js';
+import type { RunStore } from '../local/store.js';
+
+/**
+ * A local run as its journal has it. Shared by the commands that read runs or talk to
+ * them (history, runs, signal, cancel); a run on Temporal will be read by its client.
+ */
+export interface LocalRunInfo {
+  runId: string;
+  /** The journal's first entry: the definition and input the run started with. */
+  head: StartEntry;
+  record: RunRecord;
+  /** The pid of the live process running it now, if any. */
+  holder: number | undefined;
+  /** The journal ended in a partial line (a crash mid-write), which was ignored. */
+  cutOff: boolean;
+}
+
+/** Reads and folds a local run's journal; an unusable journal is a UsageError naming the file. */
+export function readLocalRun(store: RunStore, runId: string): LocalRunInfo {
+  const path = store.journalPath(runId);
+  let contents: ReturnType<typeof readJournal>;
+  try {
+    contents = readJournal(path);
+  } catch (error) {
+    if (error instanceof JournalCorruptError) throw new UsageError(`${error.message}; the record of run ${runId} cannot be read`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`run ${runId} has no journal any more (${path} was removed)`);
+    throw error;
+  }
+  const head = contents.entries[0] as StartEntry | undefined;
+  if (!head || head.type !== 'run.started' || !head.request) {
+    throw new UsageError(`${path} does not start with the run's definition; it is not a Revo run journal`);
+  }
+  const record = RunRecorder.fold(contents.entries as unknown as HistoryEvent[]);
+  return { runId, head, record, holder: store.holder(runId), cutOff: contents.cutOff };
+}
+
+/** Why a run takes no more signals or cancellation, or undefined while it has not ended. */
+export function endedProblem(run: LocalRunInfo): string | undefined {
+  const { status } = run.record;
+  if (status === 'running') return undefined;
+  return `run ${run.runId} has already ${status === 'cancelled' ? 'been cancelled' : status} (see it with: revo history ${run.runId})`;
+}
