@@ -42,7 +42,9 @@ export async function watchRun(run: LocalRun, view: ProgressView | undefined, op
   const onInterrupt = () => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write(`\nrevo: cancelling run ${run.runId} (compensations run first). Press Ctrl-C again to stop at once and keep the run resumable.\n`);
+      const message = `revo: cancelling run ${run.runId} (compensations run first). Press Ctrl-C again to stop at once and keep the run resumable.`;
+      if (view) view.note(message);
+      else process.stderr.write(`\n${message}\n`);
       run.cancel('cancelled from the terminal (Ctrl-C)');
       return;
     }

@@ -169,6 +169,18 @@ describe('live progress', () => {
     return { out, run };
   };
 
+  it('prints a note from the command above the frame, not into it', () => {
+    const { out, run } = live();
+    run.runStarted();
+    run.start('charge', 'call', { activity: 'payments.charge' });
+    run.after(80);
+    run.view.note('revo: cancelling run run-7f3a');
+    run.after(80);
+    const frame = frames(out.chunks).at(-1)!;
+    expect(frame[0]).toBe('revo: cancelling run run-7f3a');
+    expect(frame[1]).toMatch(/checkout {2}run-7f3a {2}running/);
+  });
+
   it('redraws in place at most every 80ms, with a spinner on the running step', () => {
     const { out, run } = live();
     run.runStarted();

@@ -12,6 +12,8 @@ import { PlainProgress } from './plain.js';
 export interface ProgressView {
   /** Called for each event as it is written, with the run's record after applying it. */
   event(runId: string, event: HistoryEvent, record: RunRecord): void;
+  /** A message from the command itself (e.g. what Ctrl-C does), printed without breaking the live frame. */
+  note(text: string): void;
   /** Stops the spinner, leaves a final rendering on screen (TTY) and flushes. */
   close(): void;
 }

@@ -51,6 +51,11 @@ export class LiveProgress implements ProgressView {
     }
   }
 
+  note(text: string): void {
+    if (this.closed) this.out.write(`${text}\n`);
+    else this.pending.push(text);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

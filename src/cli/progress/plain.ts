@@ -54,6 +54,10 @@ export class PlainProgress implements ProgressView {
     private readonly options: ProgressOptions,
   ) {}
 
+  note(text: string): void {
+    this.out.write(`${text}\n`);
+  }
+
   event(_runId: string, event: HistoryEvent, record: RunRecord): void {
     if (this.closed) return;
     this.sync(record);
