@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,5 +148,38 @@ steps:
     const result = revo(['schema']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(readFileSync(join(ROOT, 'schema', 'workflow.schema.json'), 'utf8')));
+  });
+});
+
+describe('revo run refuses what it cannot run, before creating a run', () => {
+  const TYPED = `revo: 1
+name: typed
+input: { type: object, required: [n], properties: { n: { type: integer } } }
+steps:
+  - { id: double, call: core.echo, with: { twice: { "*": [{ var: input.n }, 2] } }, result: doubled }
+output: { var: doubled.twice }
+`;
+
+  it('runs a valid workflow and prints its output', () => {
+    const dir = workspace({ 'typed.yaml': TYPED });
+    const result = revo(['run', 'typed.yaml', '--input', '{"n": 21}', '--quiet'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^run typed-\S+ completed\n42\n$/);
+  });
+
+  it.each([
+    [['run', 'missing.yaml'], /no such file: missing\.yaml/],
+    [['run', 'typed.yaml', '--input', '{n: 1}'], /--input is not valid JSON/],
+    [['run', 'typed.yaml', '--input', '{"n": "one"}'], /input does not match the input schema of workflow "typed".*\/n must be integer; nothing was run/],
+    [['run', 'typed.yaml'], /must have required property 'n'|missing the required field "n"/],
+    [['run', 'broken.yaml'], /broken\.yaml is not a valid workflow; nothing was run\.\nbroken\.yaml:4:\d+: error: .*core\.ecko/],
+    [['run', 'typed.yaml', '--input', '{}', '--input-file', 'x.json'], /either --input or --input-file/],
+  ])('%j → exit 2', (args, message) => {
+    const dir = workspace({ 'typed.yaml': TYPED, 'broken.yaml': TYPED.replace('call: core.echo', 'call: core.ecko').replace('name: typed', 'name: broken') });
+    const result = revo(args, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.revo'))).toBe(false);
   });
 });

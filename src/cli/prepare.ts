@@ -53,6 +53,7 @@ export async function loadActivityMap(file: string, modules: string[] | undefine
 }
 
 export async function prepareRun(file: string, source: RunSource): Promise<PreparedRun> {
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const [activities, set] = await Promise.all([loadActivityMap(file, source.activities), loadWorkflows(file)]);
   const catalog = new Map([...activities.values()].map((d) => [d.name, d]));
   const used = reachable(set, file);
