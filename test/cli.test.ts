@@ -172,7 +172,7 @@ output: { var: doubled.twice }
     [['run', 'typed.yaml', '--input', '{n: 1}'], /--input is not valid JSON/],
     [['run', 'typed.yaml', '--input', '{"n": "one"}'], /input does not match the input schema of workflow "typed".*\/n must be integer; nothing was run/],
     [['run', 'typed.yaml'], /must have required property 'n'|missing the required field "n"/],
-    [['run', 'broken.yaml'], /broken\.yaml is not a valid workflow; nothing was run\.\nbroken\.yaml:4:\d+: error: .*core\.ecko/],
+    [['run', 'broken.yaml'], /broken\.yaml is not a valid workflow; nothing was run\.\nbroken\.yaml:5:\d+: error: .*core\.ecko/],
     [['run', 'typed.yaml', '--input', '{}', '--input-file', 'x.json'], /either --input or --input-file/],
   ])('%j → exit 2', (args, message) => {
     const dir = workspace({ 'typed.yaml': TYPED, 'broken.yaml': TYPED.replace('call: core.echo', 'call: core.ecko').replace('name: typed', 'name: broken') });
