@@ -137,7 +137,8 @@ export class LocalRuntime implements Runtime {
     }
     const inputProblem = schemaProblem(definition.input, request.input);
     if (inputProblem) {
-      return this.giveUp(request, 0, new WorkflowError('InvalidInput', `input of activity "${request.activity}" in step "${request.step}": ${inputProblem}`, { nonRetryable: true }));
+      // The check is part of the first attempt (as on Temporal, where the worker makes it).
+      return this.giveUp(request, 1, new WorkflowError('InvalidInput', `input of activity "${request.activity}" in step "${request.step}": ${inputProblem}`, { nonRetryable: true }));
     }
 
     const clock = this.options.clock;

@@ -131,9 +131,9 @@ describe('activity errors', () => {
       { input: { amount: 'ten' }, activities: [pay] },
     );
     expect(pay.count).toBe(0);
-    expect(outcome.error).toMatchObject({ type: 'InvalidInput', step: 'call' });
+    expect(outcome.error).toMatchObject({ type: 'InvalidInput', step: 'call', attempt: 1 });
     expect(outcome.error!.message).toMatch(/amount/);
-    expect(stepOf(record, 'call').status).toBe('failed');
+    expect(stepOf(record, 'call')).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
   it('an output that does not match the activity’s output schema is InvalidOutput, not retried', async () => {
