@@ -98,10 +98,12 @@ describe('revo resume with a damaged or outdated journal', () => {
     // As if the run had been recorded by an interpreter that called another activity at step b.
     const tampered = readFileSync(journal, 'utf8').replace(/("type":"activity\.completed","key":"b","activity":)"test\.effect"/, '$1"test.other"');
     writeFileSync(journal, tampered);
+    const effects = ws.effects();
     const resumed = ws.revo(['resume', runId]);
     expect(resumed.status).toBe(2);
     expect(resumed.stderr).toMatch(/cannot be resumed.*step "b" called "test\.other"/s);
     expect(readFileSync(journal, 'utf8')).toBe(tampered);
+    expect(ws.effects()).toEqual(effects);
   }, 30_000);
 
   it('refuses a journal damaged in the middle, naming the line', async () => {

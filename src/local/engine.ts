@@ -159,6 +159,7 @@ export class LocalRun {
   private fail!: (error: Error) => void;
   private stopInbox: (() => void) | undefined;
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
 
   constructor(
     readonly engine: LocalEngine,
@@ -251,6 +252,8 @@ export class LocalRun {
   }
 
   private end(then: () => void): void {
+    if (this.ended) return;
+    this.ended = true;
     this.stopInbox?.();
     this.stopInbox = undefined;
     clearTimeout(this.stateTimer);

@@ -61,6 +61,7 @@ export class LocalRuntime implements Runtime {
   private live = false;
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  private diverged = false;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.info = options.info;
@@ -112,16 +113,17 @@ export class LocalRuntime implements Runtime {
   // -- activities -----------------------------------------------------------
 
   async activity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
+    if (this.diverged) return this.diverge('');
     const { key } = request;
     const completed = this.replay.get('activity.completed', key);
     if (completed) {
-      this.checkSameActivity(completed.fact.activity, request);
+      if (completed.fact.activity !== request.activity) return this.diverge(differentActivity(completed.fact.activity, request));
       this.catchUp(completed.position);
       return { output: completed.fact.output, attempts: completed.fact.attempts, sequence: completed.position };
     }
     const failed = this.replay.get('activity.failed', key);
     if (failed) {
-      this.checkSameActivity(failed.fact.activity, request);
+      if (failed.fact.activity !== request.activity) return this.diverge(differentActivity(failed.fact.activity, request));
       this.catchUp(failed.position);
       throw fromErrorInfo(failed.fact.error);
     }
@@ -187,21 +189,18 @@ export class LocalRuntime implements Runtime {
     throw placed;
   }
 
-  private checkSameActivity(recorded: string, request: ActivityRequest): void {
-    if (recorded !== request.activity) {
-      this.diverge(`step "${request.key}" called "${recorded}" when the run was recorded but calls "${request.activity}" now`);
-    }
-  }
-
   /**
-   * The journal and the interpreter disagree. Nothing more is written and the
-   * operation never settles; the engine ends the resume with this error.
+   * The journal and the interpreter disagree. Nothing more is written or run: this
+   * operation, and every later one, never settles; the engine ends the resume with
+   * the error.
    */
-  private diverge(message: string): never {
-    const error = new ReplayDivergence(message);
-    this.close();
-    this.options.onDivergence?.(error);
-    throw error;
+  private diverge(message: string): Promise<never> {
+    if (!this.diverged) {
+      this.diverged = true;
+      this.close();
+      this.options.onDivergence?.(new ReplayDivergence(message));
+    }
+    return new Promise<never>(() => {});
   }
 
   private readonly log: ActivityLog = (level, message, data, request) => {
@@ -216,6 +215,7 @@ export class LocalRuntime implements Runtime {
 
   /** A durable timer: its due time is journaled, so a resume waits only for what is left. */
   private async timer(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
+    if (this.diverged) return this.diverge('');
     const fired = this.replay.get('timer.fired', key);
     if (fired) {
       this.catchUp(fired.position);
@@ -252,11 +252,12 @@ export class LocalRuntime implements Runtime {
   }
 
   async receiveSignal(key: StepKey, name: string, timeoutMs: number | undefined, cancellation: Cancellation): Promise<{ payload: Json } | undefined> {
+    if (this.diverged) return this.diverge('');
     const consumed = this.replay.get('signal.consumed', key);
     if (consumed) {
       this.catchUp(consumed.position);
       const signal = this.inbox.remove(consumed.fact.seq);
-      if (!signal) this.diverge(`step "${key}" took signal #${consumed.fact.seq}, which the journal does not hold`);
+      if (!signal) return this.diverge(`step "${key}" took signal #${consumed.fact.seq}, which the journal does not hold`);
       return { payload: signal.payload };
     }
     const recordedTimeout = this.replay.get('signal.timedout', key);
@@ -311,6 +312,7 @@ export class LocalRuntime implements Runtime {
   // -- children -------------------------------------------------------------
 
   async child(request: ChildRequest, cancellation: Cancellation): Promise<ChildOutcome> {
+    if (this.diverged) return this.diverge('');
     const { key } = request;
     const completed = this.replay.get('child.completed', key);
     const started = this.replay.get('child.started', key);
@@ -356,4 +358,8 @@ export class ReplayDivergence extends Error {
 function withPlace(error: WorkflowError, request: ActivityRequest, attempt: number): WorkflowError {
   const placed = new WorkflowError(error.type, error.message, { details: error.details, nonRetryable: error.nonRetryable, step: request.step, attempt });
   return placed;
+}
+
+function differentActivity(recorded: string, request: ActivityRequest): string {
+  return `step "${request.key}" called "${recorded}" when the run was recorded but calls "${request.activity}" now`;
 }
