@@ -40,10 +40,7 @@ export class Interpreter {
   private readonly cancellation = new Cancellation();
   private status: RunStatus = 'running';
 
-  constructor(
-    private readonly request: RunRequest,
-    runtime: Runtime,
-  ) {
+  constructor(request: RunRequest, runtime: Runtime) {
     const { definition } = request.bundle;
     const { info } = runtime;
     this.state = {
@@ -70,8 +67,7 @@ export class Interpreter {
   }
 
   async run(): Promise<RunOutcome> {
-    const { definition } = this.state;
-    const { runtime } = this.state;
+    const { definition, runtime } = this.state;
     const stopTimer = this.startRunTimeout();
     let outcome: RunOutcome;
     try {

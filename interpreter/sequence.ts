@@ -2,9 +2,8 @@
  * Running a list of steps: `when` skips, history events and error attribution are
  * handled here once; what each kind does is in steps/<kind>.ts.
  */
-import { asWorkflowError, ReturnSignal } from './control.js';
 import type { Exec } from './context.js';
-import { errorInfo } from './control.js';
+import { asWorkflowError, errorInfo, ReturnSignal } from './control.js';
 import { evaluate, truthy } from './expressions.js';
 import type { StepKey } from './history.js';
 import { stepKind, type Json, type Step } from './model.js';
