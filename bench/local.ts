@@ -40,6 +40,7 @@ import { loadText } from '../src/load/load.js';
 import { WorkflowSet } from '../src/load/workflow-set.js';
 import { LocalEngine } from '../src/local/engine.js';
 import { RunStore } from '../src/local/store.js';
+import { median, table } from './report.js';
 
 const GOAL_MEMORY_US = 20;
 const GOAL_FSYNC_RATIO = 1.5;
@@ -130,11 +131,6 @@ function bundleOf(file: string, text: string, catalog: Catalog): WorkflowBundle 
 // ---------------------------------------------------------------------------
 // Measurement.
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -246,15 +242,6 @@ function load(when: string, own: number): string {
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0);
 const us = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ');
-      return i === 0 ? `${line}\n${'-'.repeat(line.length)}` : line;
-    })
-    .join('\n');
-}
 
 async function main(): Promise<void> {
   const home = mkdtempSync(join(BASE_DIR, 'revo-bench-local-'));

@@ -30,6 +30,7 @@ import { CHECKS } from '../src/validate/checks/index.js';
 import { countBySeverity, type Diagnostic } from '../src/validate/diagnostic.js';
 import { FORMATS } from '../src/validate/format/index.js';
 import { validateSet } from '../src/validate/validate.js';
+import { median, table } from './report.js';
 
 const FILES = numberFromEnv('BENCH_FILES', 1000);
 const STEPS = numberFromEnv('BENCH_STEPS', 50);
@@ -355,11 +356,6 @@ steps:
 // ---------------------------------------------------------------------------
 // Measurement.
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 // A full collection before each measurement, so one measurement's garbage is not paid by the next.
 setFlagsFromString('--expose-gc');
@@ -385,15 +381,6 @@ async function measureAll<K extends string>(rounds: number, variants: Record<K, 
   return Object.fromEntries(names.map((k) => [k, median(times[k])])) as Record<K, number>;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ');
-      return i === 0 ? `${line}\n${'-'.repeat(line.length)}` : line;
-    })
-    .join('\n');
-}
 
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : 0);
 

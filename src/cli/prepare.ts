@@ -36,6 +36,8 @@ export interface PreparedRun {
   bundle: WorkflowBundle;
   input: Json;
   activities: Map<string, ActivityDefinition>;
+  /** The activity modules loaded, as absolute paths (recorded so a resume loads the same). */
+  activityModules: string[];
 }
 
 /** Activity modules used when none are given: an `activities/index.ts` (or .js) beside the workflow. */
@@ -47,14 +49,20 @@ export function activitiesBeside(file: string): string[] {
   return [];
 }
 
-export async function loadActivityMap(file: string, modules: string[] | undefined): Promise<Map<string, ActivityDefinition>> {
-  const { definitions } = await loadActivities({ activities: modules?.length ? modules : activitiesBeside(file) });
+/** The activity modules a run of `file` uses: those given, else the ones beside it. */
+export function activityModules(file: string, given: string[] | undefined): string[] {
+  return (given?.length ? given : activitiesBeside(file)).map((m) => resolve(m));
+}
+
+export async function loadActivityMap(modules: string[]): Promise<Map<string, ActivityDefinition>> {
+  const { definitions } = await loadActivities({ activities: modules });
   return new Map(definitions.map((d) => [d.name, d]));
 }
 
 export async function prepareRun(file: string, source: RunSource): Promise<PreparedRun> {
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const [activities, set] = await Promise.all([loadActivityMap(file, source.activities), loadWorkflows(file)]);
+  const modules = activityModules(file, source.activities);
+  const [activities, set] = await Promise.all([loadActivityMap(modules), loadWorkflows(file)]);
   const catalog = new Map([...activities.values()].map((d) => [d.name, d]));
   const used = reachable(set, file);
   const diagnostics = used.flatMap((f) => validateFile(f, set, { catalog })).filter((d) => d.severity === 'error');
@@ -69,7 +77,7 @@ export async function prepareRun(file: string, source: RunSource): Promise<Prepa
   if (problem) {
     throw new UsageError(`the input does not match the input schema of workflow "${bundle.definition.name}" (${file}): ${problem}; nothing was run`);
   }
-  return { file, bundle, input, activities };
+  return { file, bundle, input, activities, activityModules: modules };
 }
 
 /**

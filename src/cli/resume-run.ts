@@ -15,7 +15,7 @@ export async function resumeLocal(idOrPrefix: string, options: WatchOptions & { 
   const head = usable(() => journalHead(store, runId));
   const origin = head.origin ?? {};
   const modules = options.activities?.length ? options.activities : (origin.activityModules ?? []);
-  const activities = await loadActivityMap(origin.file ?? '.', modules);
+  const activities = await loadActivityMap(modules);
   if (origin.file) {
     const now = await loadFile(origin.file).then((f) => f.hash, () => undefined);
     if (now !== undefined && now !== head.request.bundle.hash) {

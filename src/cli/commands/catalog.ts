@@ -2,13 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { write } from '../output.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { repeatable } from '../repeatable.js';
 
 export function catalogCommand(): Command {
   return new Command('catalog')
     .description('Write the JSON catalog (names, schemas, defaults) of activity modules, for `revo validate --catalog` in CI without activity code.')
-    .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', collect)
+    .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', repeatable)
     .option('-o, --output <file>', 'write to this file instead of standard output')
     .option('--builtins', 'include the built-in activities (they are always available, so left out by default)')
     .addHelpText('after', '\nExample:\n  revo catalog --activities src/activities.ts -o catalog.json\n  revo validate --catalog catalog.json workflows/')

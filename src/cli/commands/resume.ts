@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { EXIT_CODES } from '../exit-codes.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { repeatable } from '../repeatable.js';
 
 interface ResumeOptions {
   activities?: string[];
@@ -13,7 +12,7 @@ export function resumeCommand(): Command {
   return new Command('resume')
     .description('Continue a local run from its journal (after a crash, a kill or a second Ctrl-C).')
     .argument('<runId>', 'the run id (or a unique prefix of it)')
-    .option('--activities <module>', 'activity modules, as given to `revo run` (repeatable)', collect)
+    .option('--activities <module>', 'activity modules, as given to `revo run` (repeatable)', repeatable)
     .option('--json', 'print the run record instead of the output')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { repeatable } from '../repeatable.js';
 
 interface RunOptions {
   input?: string;
@@ -20,7 +19,7 @@ export function runCommand(): Command {
     .option('-i, --input <json>', 'the workflow input, as JSON')
     .option('--input-file <file>', 'read the input from a JSON or YAML file')
     .addOption(new Option('-e, --engine <engine>', 'where to run it').choices(['local', 'temporal', 'auto']).default('local'))
-    .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', collect)
+    .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', repeatable)
     .option('--json', 'print the run record (DSL.md §8) instead of the output')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
@@ -39,12 +38,11 @@ Examples:
     )
     .action(async (file: string, options: RunOptions) => {
       if (options.engine !== 'local') throw new UsageError(`the ${options.engine} engine is not available in this version; use --engine local`);
-      const [{ prepareRun, activitiesBeside }, { terminalEngine, watchRun }] = await Promise.all([import('../prepare.js'), import('../watch-run.js')]);
+      const [{ prepareRun }, { terminalEngine, watchRun }] = await Promise.all([import('../prepare.js'), import('../watch-run.js')]);
       const prepared = await prepareRun(file, options);
       const { engine, view } = terminalEngine(prepared.activities, options);
       const { resolve } = await import('node:path');
-      const activityModules = (options.activities?.length ? options.activities : activitiesBeside(file)).map((m) => resolve(m));
-      const run = engine.start({ bundle: prepared.bundle, input: prepared.input }, { origin: { file: resolve(file), activityModules } });
+      const run = engine.start({ bundle: prepared.bundle, input: prepared.input }, { origin: { file: resolve(file), activityModules: prepared.activityModules } });
       if (!options.quiet) process.stderr.write(`revo: run ${run.runId} started (${prepared.bundle.definition.name}, local engine)\n`);
       process.exitCode = await watchRun(run, view, options);
     });

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES } from '../exit-codes.js';
 import { useColor, write } from '../output.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { repeatable } from '../repeatable.js';
 
 interface ValidateOptions {
   format: 'text' | 'json' | 'github' | 'sarif';
@@ -16,8 +15,8 @@ export function validateCommand(): Command {
     .description('Check workflow files against the DSL schema and semantic rules.')
     .argument('[paths...]', 'files, directories (searched for *.yaml workflows) or globs', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'github', 'sarif']).default('text'))
-    .option('--catalog <file>', 'a JSON activity catalog (from `revo catalog`) to check calls against (repeatable)', collect)
-    .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', collect)
+    .option('--catalog <file>', 'a JSON activity catalog (from `revo catalog`) to check calls against (repeatable)', repeatable)
+    .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', repeatable)
     .option('--strict', 'fail on warnings too')
     .addHelpText(
       'after',
