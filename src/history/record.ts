@@ -73,6 +73,8 @@ const iso = (at: number | undefined): string | undefined => (at === undefined ? 
 export class RunRecorder {
   readonly record: RunRecord;
   private readonly byKey = new Map<StepKey, StepRecord>();
+  /** Epoch ms each step started, for durations without parsing the ISO strings back. */
+  private readonly startedAt = new Map<StepKey, number>();
 
   constructor() {
     this.record = {
@@ -121,9 +123,13 @@ export class RunRecorder {
           if (event.input !== undefined) step.input = event.input;
           if (at) step.startedAt = at;
         }
-        if (!this.byKey.has(event.key)) r.steps.push(step);
-        else Object.assign(this.byKey.get(event.key)!, step);
-        this.byKey.set(event.key, this.byKey.get(event.key) ?? step);
+        const known = this.byKey.get(event.key);
+        if (known) Object.assign(known, step);
+        else {
+          r.steps.push(step);
+          this.byKey.set(event.key, step);
+        }
+        if (event.type === 'step.started' && event.at !== undefined) this.startedAt.set(event.key, event.at);
         return;
       }
       case 'step.completed':
@@ -136,7 +142,8 @@ export class RunRecorder {
         if (event.attempts !== undefined) step.attempts = event.attempts;
         if (at) {
           step.endedAt = at;
-          if (step.startedAt) step.durationMs = Date.parse(at) - Date.parse(step.startedAt);
+          const started = this.startedAt.get(event.key);
+          if (started !== undefined) step.durationMs = event.at! - started;
         }
         return;
       }
