@@ -1,6 +1,7 @@
 /** What a step runs with: the run's shared state and the step's own place in it. */
 import type { WorkflowBundle } from './bundle.js';
 import type { Cancellation } from './cancellation.js';
+import type { LoopResume } from './continuation.js';
 import type { Scope } from './expressions.js';
 import type { StepKey } from './history.js';
 import type { Step, WorkflowDefinition } from './model.js';
@@ -28,6 +29,8 @@ export interface RunState {
   /** Keys of the steps running now, for the `state` query. */
   readonly active: Set<StepKey>;
   completedSteps: number;
+  /** Set when this run continues a loop from an earlier one (continue-as-new). */
+  resume?: LoopResume;
 }
 
 /** Where a step runs: its scope, its key prefix, its parent and its cancellation. */

@@ -6,6 +6,7 @@ import type { RunRequest } from './bundle.js';
 import { Cancellation } from './cancellation.js';
 import { unwind } from './compensation.js';
 import type { RunState } from './context.js';
+import { ContinueSignal, type Continuation } from './continuation.js';
 import { asWorkflowError, errorInfo, ReturnSignal } from './control.js';
 import { parseDuration } from './duration.js';
 import { WorkflowError } from './errors.js';
@@ -24,6 +25,12 @@ export interface RunOutcome {
   error?: ErrorInfo;
 }
 
+/** The run goes on in a new engine run (continue-as-new); nothing is recorded as ended. */
+export interface ContinuedOutcome {
+  status: 'continued';
+  continuation: Continuation;
+}
+
 /** The built-in `state` query (DSL.md §7). */
 export interface RunStateView {
   status: RunStatus;
@@ -40,7 +47,8 @@ export class Interpreter {
   private readonly cancellation = new Cancellation();
   private status: RunStatus = 'running';
 
-  constructor(request: RunRequest, runtime: Runtime) {
+  /** `continuation`: go on from where an earlier engine run of this workflow stopped. */
+  constructor(request: RunRequest, runtime: Runtime, private readonly continuation?: Continuation) {
     const { definition } = request.bundle;
     const { info } = runtime;
     this.state = {
@@ -48,13 +56,18 @@ export class Interpreter {
       bundle: request.bundle,
       definition,
       scope: createScope({
+        ...continuation?.variables,
         input: request.input,
         workflow: { name: definition.name, version: definition.version ?? null, id: info.workflowId, runId: info.runId, engine: info.engine },
       }),
-      compensations: [],
+      compensations: (continuation?.compensations ?? []).map((c) => ({ ...c, scope: createScope(c.scope) })),
       active: new Set(),
-      completedSteps: 0,
+      completedSteps: continuation?.completedSteps ?? 0,
     };
+    if (continuation) {
+      const step = definition.steps[continuation.step]!;
+      this.state.resume = { step, done: continuation.done, ...(continuation.collected && { collected: continuation.collected }) };
+    }
   }
 
   /** Cancels the run: running steps stop, `finally` blocks and compensations run, the run ends `cancelled`. */
@@ -66,14 +79,16 @@ export class Interpreter {
     return this.cancellation.cancelled;
   }
 
-  async run(): Promise<RunOutcome> {
+  async run(): Promise<RunOutcome | ContinuedOutcome> {
     const { definition, runtime } = this.state;
     const stopTimer = this.startRunTimeout();
+    const steps = this.continuation ? definition.steps.slice(this.continuation.step) : definition.steps;
     let outcome: RunOutcome;
     try {
-      await runSteps(definition.steps, { run: this.state, scope: this.state.scope, prefix: '', cancellation: this.cancellation, compensating: false });
+      await runSteps(steps, { run: this.state, scope: this.state.scope, prefix: '', cancellation: this.cancellation, compensating: false });
       outcome = { status: 'completed', output: definition.output === undefined ? variables(this.state.scope) : render(definition.output, this.state.scope, 'output') };
     } catch (thrown) {
+      if (thrown instanceof ContinueSignal) return { status: 'continued', continuation: this.continuationAt(thrown) };
       if (thrown instanceof ReturnSignal) {
         outcome = { status: 'completed', output: thrown.value };
       } else {
@@ -90,6 +105,18 @@ export class Interpreter {
     else if (outcome.status === 'failed') runtime.record({ type: 'run.failed', error: outcome.error! });
     else runtime.record({ type: 'run.cancelled', error: outcome.error! });
     return outcome;
+  }
+
+  private continuationAt(signal: ContinueSignal): Continuation {
+    const { definition, scope, compensations, completedSteps } = this.state;
+    return {
+      step: definition.steps.indexOf(signal.step),
+      done: signal.done,
+      ...(signal.collected && { collected: signal.collected }),
+      variables: variables(scope),
+      completedSteps,
+      compensations: compensations.map((c) => ({ ...c, scope: { ...c.scope } })),
+    };
   }
 
   /** The `state` query. */

@@ -76,4 +76,9 @@ export interface Runtime {
   child(request: ChildRequest, cancellation: Cancellation): Promise<ChildOutcome>;
   /** Appends an event to the run's history (the engine stamps the time). */
   record(event: HistoryEvent): void;
+  /**
+   * Asked by a top-level loop between iterations: true ends this engine run and
+   * continues in a new one (Temporal's continue-as-new). Absent: never.
+   */
+  continueAsNewSuggested?(): boolean;
 }

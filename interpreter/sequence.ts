@@ -3,6 +3,7 @@
  * handled here once; what each kind does is in steps/<kind>.ts.
  */
 import type { Exec } from './context.js';
+import { ContinueSignal } from './continuation.js';
 import { asWorkflowError, errorInfo, ReturnSignal } from './control.js';
 import { evaluate, truthy } from './expressions.js';
 import type { StepKey } from './history.js';
@@ -25,10 +26,12 @@ export async function runStep(step: Step, exec: Exec): Promise<void> {
   const kind = stepKind(step);
   const where = exec.parent === undefined ? {} : { parent: exec.parent };
   const handler = stepHandler(kind);
+  // A loop continued from an earlier run (continue-as-new) was started and checked there.
+  const resumed = run.resume?.step === step;
   let input: Json | undefined;
   try {
     exec.cancellation.throwIfCancelled();
-    if (step.when !== undefined && !truthy(evaluate(step.when, exec.scope, step.id))) {
+    if (!resumed && step.when !== undefined && !truthy(evaluate(step.when, exec.scope, step.id))) {
       run.runtime.record({ type: 'step.skipped', key, id: step.id, kind, ...where });
       return;
     }
@@ -40,7 +43,7 @@ export async function runStep(step: Step, exec: Exec): Promise<void> {
     throw error;
   }
   run.active.add(key);
-  run.runtime.record({
+  if (!resumed) run.runtime.record({
     type: 'step.started', key, id: step.id, kind, ...where,
     ...(kind === 'call' && { activity: (step as { call: string }).call }),
     ...(input !== undefined && { input }),
@@ -50,6 +53,7 @@ export async function runStep(step: Step, exec: Exec): Promise<void> {
     run.runtime.record({ type: 'step.completed', key, ...result });
     run.completedSteps++;
   } catch (thrown) {
+    if (thrown instanceof ContinueSignal) throw thrown;
     if (thrown instanceof ReturnSignal) {
       run.runtime.record({ type: 'step.completed', key, ...(kind === 'return' && { output: thrown.value }) });
       run.completedSteps++;

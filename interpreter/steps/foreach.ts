@@ -3,6 +3,7 @@
  * writes are discarded, `collect` values are kept in item order whatever the
  * concurrency. The first failing iteration cancels the ones in flight.
  */
+import { ContinueSignal, shouldContinueAsNew, takeResume } from '../continuation.js';
 import { WorkflowError } from '../errors.js';
 import { evaluate, render } from '../expressions.js';
 import type { ForeachStep, Json } from '../model.js';
@@ -22,11 +23,13 @@ export const foreachStep: StepHandler<ForeachStep> = {
 
   async run(step, exec, key, input) {
     const items = (input as { items: Json[] }).items;
-    exec.run.runtime.record({ type: 'step.decision', key, decision: { items: items.length } });
+    const resume = takeResume(exec.run, step);
+    if (!resume) exec.run.runtime.record({ type: 'step.decision', key, decision: { items: items.length } });
     const name = step.as ?? 'item';
-    const collected: Json[] = new Array<Json>(items.length).fill(null);
+    const collected: Json[] = resume?.collected ?? new Array<Json>(items.length).fill(null);
     const cancellation = exec.cancellation.child();
-    let next = 0;
+    const workers = Math.max(1, Math.min(step.concurrency ?? 1, items.length));
+    let next = resume?.done ?? 0;
     const iterate = async (): Promise<void> => {
       while (next < items.length && !cancellation.cancelled) {
         const i = next++;
@@ -40,10 +43,14 @@ export const foreachStep: StepHandler<ForeachStep> = {
           cancellation.cancel(new WorkflowError('Cancelled', `iteration ${i} of step "${step.id}" failed`, { step: step.id }));
           throw error;
         }
+        // One at a time only: with several in flight there is no single point to go on from.
+        if (workers === 1 && next < items.length && shouldContinueAsNew(step, exec)) throw new ContinueSignal(step, next, collected);
       }
     };
-    const workers = Math.max(1, Math.min(step.concurrency ?? 1, items.length));
-    const failure = firstFailure(await Promise.allSettled(Array.from({ length: workers }, iterate)));
+    const settled = await Promise.allSettled(Array.from({ length: workers }, iterate));
+    const continued = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && s.reason instanceof ContinueSignal);
+    if (continued) throw continued.reason;
+    const failure = firstFailure(settled);
     if (failure) throw failure;
     if (step.result !== undefined) assign(exec.scope, step.result, collected, step.id);
     return { output: collected };

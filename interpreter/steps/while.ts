@@ -1,4 +1,5 @@
 /** `while`: loop while the condition is truthy; one more than `maxIterations` raises LoopLimitExceeded. */
+import { ContinueSignal, shouldContinueAsNew, takeResume } from '../continuation.js';
 import { WorkflowError } from '../errors.js';
 import { evaluate, truthy } from '../expressions.js';
 import type { WhileStep } from '../model.js';
@@ -10,7 +11,8 @@ export const DEFAULT_MAX_ITERATIONS = 1000;
 export const whileStep: StepHandler<WhileStep> = {
   async run(step, exec, key) {
     const max = step.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-    let iterations = 0;
+    let iterations = takeResume(exec.run, step)?.done ?? 0;
+    const decide = () => exec.run.runtime.record({ type: 'step.decision', key, decision: { iterations } });
     try {
       while (truthy(evaluate(step.while, exec.scope, step.id))) {
         if (iterations >= max) {
@@ -21,10 +23,13 @@ export const whileStep: StepHandler<WhileStep> = {
         }
         iterations++;
         await runSteps(step.steps, { ...exec, prefix: `${key}#${iterations}/` });
+        if (shouldContinueAsNew(step, exec)) throw new ContinueSignal(step, iterations);
       }
-    } finally {
-      exec.run.runtime.record({ type: 'step.decision', key, decision: { iterations } });
+    } catch (thrown) {
+      if (!(thrown instanceof ContinueSignal)) decide();
+      throw thrown;
     }
+    decide();
     return { output: { iterations } };
   },
 };

@@ -212,7 +212,11 @@ export class LocalRun {
   begin(): void {
     this.writeState();
     this.interpreter.run().then(
-      (outcome) => this.end(() => this.settle(outcome)),
+      (outcome) => {
+        // The local runtime never suggests continue-as-new: a long loop just goes on.
+        if (outcome.status === 'continued') this.end(() => this.fail(new Error('the local engine cannot continue as new')));
+        else this.end(() => this.settle(outcome));
+      },
       (error: Error) => this.end(() => this.fail(error)),
     );
   }
