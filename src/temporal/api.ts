@@ -1,0 +1,79 @@
+/**
+ * What the Revo workflow, its worker and its clients agree on: names, arguments and
+ * results. Imported inside the workflow sandbox too, so nothing here touches Node.
+ */
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { Continuation } from '../../interpreter/continuation.js';
+import type { HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import type { BufferedSignal } from '../../interpreter/signals.js';
+
+/** The one workflow type that interprets every definition. */
+export const WORKFLOW_TYPE = 'revo';
+
+/** `REVO_TASK_QUEUE`, else this. */
+export const DEFAULT_TASK_QUEUE = 'revo';
+
+/** The workflow's argument: the definition travels by value (ARCHITECTURE.md). */
+export interface RevoWorkflowInput {
+  bundle: WorkflowBundle;
+  input: Json;
+  trigger: TriggerInfo;
+  /** The parent's workflow id, for a child run. */
+  parent?: string;
+  /** Continue-as-new after this many history events even if Temporal does not suggest it yet (tests force it low). */
+  continueAfterEvents?: number;
+  /** Set when this run continues an earlier one of the same workflow (continue-as-new). */
+  continued?: ContinuedRun;
+}
+
+export interface ContinuedRun {
+  continuation: Continuation;
+  /** Epoch ms the first run started: the whole-run `timeout` counts from there. */
+  startedAt: number;
+  /** Signals received and not yet taken. */
+  signals: BufferedSignal[];
+  /** Completed activities so far: compensations unwind by this order. */
+  sequence: number;
+}
+
+/** What each activity receives besides its input (its second argument). */
+export interface CallContext {
+  step: string;
+  key: string;
+  runId: string;
+  /** The step's `retryOn`: any other type is marked non-retryable by the worker. */
+  retryOn?: string[];
+}
+
+/** What each activity returns: the output, and which attempt produced it. */
+export interface CallResult {
+  output: Json;
+  attempt: number;
+}
+
+/** An activity failure's details: the DSL error's own details, then the attempt. */
+export type FailureDetails = [details: Json, attempt: number];
+
+/** Internal query: the run's history events from index `from` on (live progress). */
+export const EVENTS_QUERY = 'revo.events';
+export interface EventsPage {
+  events: HistoryEvent[];
+  /** Index to ask from next time. */
+  next: number;
+  /** The run continued as new: its events go on in the next run. */
+  continued: boolean;
+}
+
+/** Sink the workflow reports every history event to; replays collect them to rebuild a run record. */
+export const HISTORY_SINK = 'revoHistory';
+export type HistorySink = {
+  event(event: HistoryEvent): void;
+};
+
+/** Memo fields, shown in the Temporal UI and `revo runs`. */
+export interface RevoMemo {
+  workflow: string;
+  version?: string;
+  hash: string;
+}

@@ -1,0 +1,30 @@
+/**
+ * A Revo worker: the one workflow type plus every typed activity, on one task queue.
+ * Add workers (on any machine) to scale; each picks up workflow and activity tasks.
+ */
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { ActivityDefinition } from '../activities/types.js';
+import { temporalActivities } from './activities.js';
+import { HISTORY_SINK } from './api.js';
+import { workflowBundle } from './workflow-code.js';
+
+export interface RevoWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Iterable<ActivityDefinition>;
+  identity?: string;
+}
+
+export function createWorker(options: RevoWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.identity && { identity: options.identity }),
+    workflowBundle: workflowBundle(),
+    activities: temporalActivities(options.activities),
+    // The run record is rebuilt by replaying a history (history.ts); a live worker keeps no copy.
+    sinks: { [HISTORY_SINK]: { event: { fn: () => {} } } },
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * The Temporal Runtime: the interpreter's operations as workflow commands. Runs in
+ * the workflow sandbox, so everything here is deterministic by construction: each
+ * `call` is its activity by name, `sleep` a durable timer, `wait` a condition over
+ * buffered signals, `child` a child run of the same workflow type.
+ *
+ * The interpreter runs in a non-cancellable scope; each operation gets its own scope
+ * that the interpreter's Cancellation cancels. So a workflow cancellation reaches the
+ * interpreter first, and compensations and `finally` steps still run normally.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  TimeoutFailure,
+  condition,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { RetryState, TimeoutType } from '@temporalio/common';
+import type { Cancellation } from '../../interpreter/cancellation.js';
+import { formatDuration } from '../../interpreter/duration.js';
+import { WorkflowError } from '../../interpreter/errors.js';
+import type { ErrorInfo, HistoryEvent, StepKey } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import { RUN_TIMEOUT_KEY } from '../../interpreter/run.js';
+import type { ActivityOutcome, ActivityRequest, ChildOutcome, ChildRequest, RunInfo, Runtime } from '../../interpreter/runtime.js';
+import { SignalInbox } from '../../interpreter/signals.js';
+import { activityOptions } from './activity-options.js';
+import { WORKFLOW_TYPE, type CallContext, type CallResult, type FailureDetails, type RevoWorkflowInput } from './api.js';
+
+type ActivityFunction = (input: Json, call: CallContext) => Promise<CallResult>;
+
+export interface TemporalRuntimeOptions {
+  /** Epoch ms the run (its first part, across continue-as-new) started. */
+  startedAt: number;
+  /** Completed activities before this part of the run. */
+  sequence: number;
+  continueAfterEvents?: number;
+  record(event: HistoryEvent): void;
+}
+
+export class TemporalRuntime implements Runtime {
+  readonly info: RunInfo;
+  readonly inbox = new SignalInbox();
+  private sequence: number;
+
+  constructor(private readonly options: TemporalRuntimeOptions) {
+    const { workflowId, runId } = workflowInfo();
+    // The first run's id names the run across continue-as-new, as Temporal's UI groups it.
+    this.info = { workflowId, runId: workflowInfo().firstExecutionRunId ?? runId, engine: 'temporal' };
+    this.sequence = options.sequence;
+  }
+
+  get completedActivities(): number {
+    return this.sequence;
+  }
+
+  record(event: HistoryEvent): void {
+    event.at ??= Date.now(); // the workflow task's time: the same on every replay
+    this.options.record(event);
+  }
+
+  continueAsNewSuggested(): boolean {
+    const info = workflowInfo();
+    const limit = this.options.continueAfterEvents;
+    return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
+  }
+
+  async activity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
+    const options = activityOptions(request.options);
+    const activities = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Record<string, ActivityFunction>;
+    const call: CallContext = {
+      step: request.step,
+      key: request.key,
+      runId: this.info.runId,
+      ...(request.options.retry.retryOn && { retryOn: request.options.retry.retryOn }),
+    };
+    try {
+      const result = await cancellable(cancellation, () => activities[request.activity]!(request.input, call));
+      return { output: result.output, attempts: result.attempt, sequence: ++this.sequence };
+    } catch (failure) {
+      throw activityError(failure, request, cancellation);
+    }
+  }
+
+  async sleep(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
+    // The whole-run timeout counts from the first part of a continued run.
+    const left = key === RUN_TIMEOUT_KEY ? this.options.startedAt + ms - Date.now() : ms;
+    await cancellable(cancellation, () => sleep(Math.max(1, left)));
+  }
+
+  /** Buffers a signal whose payload passed its check. */
+  deliverSignal(name: string, payload: Json): number {
+    const seq = this.inbox.deliver(name, payload);
+    this.record({ type: 'signal.received', name, payload, seq });
+    return seq;
+  }
+
+  async receiveSignal(_key: StepKey, name: string, timeoutMs: number | undefined, cancellation: Cancellation): Promise<{ payload: Json } | undefined> {
+    const arrived = await cancellable(cancellation, () =>
+      timeoutMs === undefined ? condition(() => this.inbox.has(name)).then(() => true) : condition(() => this.inbox.has(name), timeoutMs),
+    );
+    if (!arrived) return undefined;
+    return { payload: this.inbox.take(name)!.payload };
+  }
+
+  async child(request: ChildRequest, cancellation: Cancellation): Promise<ChildOutcome> {
+    const parent = workflowInfo();
+    const workflowId = request.workflowId ?? `${parent.workflowId}.${request.key}`;
+    const input: RevoWorkflowInput = { bundle: request.bundle, input: request.input, trigger: { by: `parent:${this.info.runId}`, input: request.input }, parent: parent.workflowId };
+    const { definition, hash } = request.bundle;
+    try {
+      return await cancellable(cancellation, async () => {
+        const handle = await startChild(WORKFLOW_TYPE, {
+          workflowId,
+          args: [input],
+          memo: { workflow: definition.name, ...(definition.version !== undefined && { version: definition.version }), hash },
+          // A child not waited for lives on when its parent ends.
+          parentClosePolicy: request.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
+        });
+        const runId = handle.firstExecutionRunId;
+        if (!request.wait) return { workflowId, runId };
+        return { workflowId, runId, output: ((await handle.result()) ?? null) as Json };
+      });
+    } catch (failure) {
+      if (failure instanceof ChildWorkflowFailure) {
+        const cause = failureInfo(failure.cause);
+        throw new WorkflowError(cause.type, `child workflow run ${failure.execution.runId} failed: ${cause.message}`, {
+          details: { runId: failure.execution.runId ?? null, workflowId: failure.execution.workflowId, step: cause.step ?? null, details: cause.details ?? null },
+          step: request.step,
+          nonRetryable: true,
+        });
+      }
+      throw asDslError(failure, cancellation);
+    }
+  }
+}
+
+/**
+ * Runs `operation` in its own cancellable scope, cancelled with `cancellation`;
+ * a cancellation surfaces as the interpreter's reason (Cancelled or Timeout).
+ */
+async function cancellable<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
+  cancellation.throwIfCancelled();
+  const scope = new CancellationScope();
+  const stop = cancellation.onCancel(() => scope.cancel());
+  try {
+    return await scope.run(operation);
+  } catch (failure) {
+    if (cancellation.cancelled && isCancellation(failure)) throw cancellation.reason!;
+    throw failure;
+  } finally {
+    stop();
+  }
+}
+
+function asDslError(failure: unknown, cancellation: Cancellation): WorkflowError {
+  if (failure instanceof WorkflowError) return failure;
+  if (isCancellation(failure)) return cancellation.reason ?? new WorkflowError('Cancelled', 'the operation was cancelled');
+  const info = failureInfo(failure);
+  return new WorkflowError(info.type, info.message, { details: info.details, nonRetryable: true });
+}
+
+/** A failed activity as the DSL error the local engine would raise. */
+function activityError(failure: unknown, request: ActivityRequest, cancellation: Cancellation): WorkflowError {
+  if (!(failure instanceof ActivityFailure)) return asDslError(failure, cancellation);
+  const where = { step: request.step, nonRetryable: true };
+  const { cause } = failure;
+  if (cause instanceof ApplicationFailure) {
+    const [details, attempt] = (cause.details ?? []) as Partial<FailureDetails>;
+    return new WorkflowError(cause.type ?? 'ActivityError', cause.message, { ...where, details: details ?? null, ...(attempt !== undefined && { attempt }) });
+  }
+  if (cause instanceof TimeoutFailure) {
+    const attempts = failure.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? request.options.retry.maxAttempts : undefined;
+    const limit =
+      cause.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? `its maxElapsed of ${formatDuration(request.options.retry.maxElapsedMs ?? 0)}`
+      : cause.timeoutType === TimeoutType.HEARTBEAT ? `its heartbeat timeout of ${formatDuration(request.options.heartbeatMs ?? 0)}`
+      : `its timeout of ${formatDuration(request.options.timeoutMs)}`;
+    return new WorkflowError('Timeout', `activity "${request.activity}" (step "${request.step}") exceeded ${limit}`, { ...where, ...(attempts !== undefined && { attempt: attempts }) });
+  }
+  return asDslError(cause ?? failure, cancellation);
+}
+
+/** The DSL error carried by a failure from a child run or elsewhere. */
+function failureInfo(failure: unknown): ErrorInfo {
+  if (failure instanceof ApplicationFailure) {
+    const [recorded] = (failure.details ?? []) as [ErrorInfo | undefined];
+    return recorded ?? { type: failure.type ?? 'ActivityError', message: failure.message };
+  }
+  if (isCancellation(failure)) return { type: 'Cancelled', message: (failure as Error).message || 'cancelled' };
+  if (failure instanceof TimeoutFailure) return { type: 'Timeout', message: failure.message };
+  return { type: 'InternalError', message: failure instanceof Error ? failure.message : String(failure) };
+}

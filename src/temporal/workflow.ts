@@ -1,0 +1,105 @@
+/**
+ * The one Temporal workflow: it interprets whatever definition it is given, with the
+ * Temporal Runtime. Its type is `revo`; the definition, its children and the input
+ * travel by value in the argument, so a run never depends on files.
+ *
+ * This module is bundled into Temporal's workflow sandbox (see worker.ts): it must
+ * stay deterministic, which the interpreter is by construction.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  proxySinks,
+  setDefaultSignalHandler,
+  setHandler,
+  workflowInfo,
+  type Sinks,
+} from '@temporalio/workflow';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import { Interpreter } from '../../interpreter/run.js';
+import { schemaProblem } from '../local/payload-check.js';
+import { EVENTS_QUERY, HISTORY_SINK, type EventsPage, type HistorySink, type RevoWorkflowInput } from './api.js';
+import { TemporalRuntime } from './workflow-runtime.js';
+
+interface RevoSinks extends Sinks {
+  [HISTORY_SINK]: HistorySink;
+}
+
+const history = proxySinks<RevoSinks>()[HISTORY_SINK];
+
+export async function revo(start: RevoWorkflowInput): Promise<Json> {
+  const { bundle, input, continued } = start;
+  const { definition } = bundle;
+  const events: HistoryEvent[] = [];
+  const startedAt = continued?.startedAt ?? Date.now();
+  const runtime = new TemporalRuntime({
+    startedAt,
+    sequence: continued?.sequence ?? 0,
+    ...(start.continueAfterEvents !== undefined && { continueAfterEvents: start.continueAfterEvents }),
+    record: (event) => {
+      events.push(event);
+      history.event(event);
+    },
+  });
+  for (const signal of continued?.signals ?? []) runtime.inbox.deliver(signal.name, signal.payload, signal.seq);
+  const interpreter = new Interpreter({ bundle, input }, runtime, continued?.continuation);
+
+  const declared = definition.signals ?? {};
+  for (const [name, { schema }] of Object.entries(declared)) {
+    setHandler(defineSignal<[Json?]>(name), (payload = null) => {
+      // A bad payload is refused and the run goes on (DSL.md §7); `revo signal` checks before sending.
+      const problem = schemaProblem(schema, payload);
+      if (problem) runtime.record({ type: 'signal.rejected', name, reason: `payload does not match the signal's schema: ${problem}` });
+      else runtime.deliverSignal(name, payload);
+    });
+  }
+  setDefaultSignalHandler((name) => {
+    const known = Object.keys(declared).join(', ') || 'none';
+    runtime.record({ type: 'signal.rejected', name, reason: `workflow "${definition.name}" declares no signal "${name}" (it declares: ${known})` });
+  });
+  setHandler(defineQuery<Json>('state'), () => interpreter.stateView() as unknown as Json);
+  for (const name of Object.keys(definition.queries ?? {})) {
+    setHandler(defineQuery<Json>(name), () => interpreter.query(name));
+  }
+  setHandler(defineQuery<EventsPage, [number]>(EVENTS_QUERY), (from = 0) => ({ events: events.slice(from), next: events.length, continued: false }));
+
+  if (!continued) {
+    const info = workflowInfo();
+    runtime.record({
+      type: 'run.started', runId: runtime.info.runId, workflowId: info.workflowId, workflow: definition.name,
+      ...(definition.version !== undefined && { version: definition.version }),
+      hash: bundle.hash, engine: 'temporal', trigger: start.trigger, ...(start.parent !== undefined && { parent: start.parent }),
+    });
+  }
+
+  // The interpreter decides what a cancellation stops: it runs shielded, and a
+  // cancellation request reaches it as its own cancel (compensations then run normally).
+  CancellationScope.current().cancelRequested.catch(() => {
+    const reason = 'the run was cancelled (Temporal cancellation request)';
+    runtime.record({ type: 'cancel.requested', reason });
+    interpreter.cancel(reason);
+  });
+  const outcome = await CancellationScope.nonCancellable(() => interpreter.run());
+
+  switch (outcome.status) {
+    case 'completed':
+      return outcome.output ?? null;
+    case 'continued':
+      return continueAsNew<typeof revo>({
+        ...start,
+        continued: { continuation: outcome.continuation, startedAt, signals: [...runtime.inbox.list()], sequence: runtime.completedActivities },
+      });
+    case 'cancelled':
+      throw new CancelledFailure(outcome.error!.message, [outcome.error]);
+    case 'failed': {
+      // An ApplicationFailure fails the run; any other error would only fail the workflow task and retry forever.
+      const error = outcome.error!;
+      throw ApplicationFailure.create({ type: error.type, message: error.message, details: [error], nonRetryable: true });
+    }
+  }
+}
