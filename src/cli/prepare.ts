@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { Json } from '../../interpreter/model.js';
 import { loadActivities } from '../activities/catalog.js';
-import type { ActivityDefinition } from '../activities/types.js';
+import type { ActivityDefinition, Catalog } from '../activities/types.js';
 import { UsageError } from '../errors.js';
 import { buildBundle } from '../load/bundle.js';
 import type { LoadedFile } from '../load/load.js';
@@ -62,8 +62,22 @@ export async function loadActivityMap(modules: string[]): Promise<Map<string, Ac
 export async function prepareRun(file: string, source: RunSource): Promise<PreparedRun> {
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const modules = activityModules(file, source.activities);
-  const [activities, set] = await Promise.all([loadActivityMap(modules), loadWorkflows(file)]);
-  const catalog = new Map([...activities.values()].map((d) => [d.name, d]));
+  const activities = await loadActivityMap(modules);
+  const bundle = await bundleWorkflow(file, new Map([...activities.values()].map((d) => [d.name, d])));
+  const input = await readInput(source);
+  const problem = schemaProblem(bundle.definition.input, input);
+  if (problem) {
+    throw new UsageError(`the input does not match the input schema of workflow "${bundle.definition.name}" (${file}): ${problem}; nothing was run`);
+  }
+  return { file, bundle, input, activities, activityModules: modules };
+}
+
+/**
+ * Loads `file` and the child workflows it needs, validates them against `catalog`
+ * and bundles them; an invalid workflow is a UsageError carrying the diagnostics.
+ */
+export async function bundleWorkflow(file: string, catalog: Catalog): Promise<WorkflowBundle> {
+  const set = await loadWorkflows(file);
   const used = reachable(set, file);
   const diagnostics = used.flatMap((f) => validateFile(f, set, { catalog })).filter((d) => d.severity === 'error');
   if (diagnostics.length > 0) {
@@ -71,13 +85,7 @@ export async function prepareRun(file: string, source: RunSource): Promise<Prepa
     const report = formatText(diagnostics, { sources, color: useColor(process.stderr), rules: RULES, filesChecked: set.files().length });
     throw new UsageError(`${file} is not a valid workflow; nothing was run.\n${report.trimEnd()}`);
   }
-  const bundle = buildBundle(used[0]!, set, catalog);
-  const input = await readInput(source);
-  const problem = schemaProblem(bundle.definition.input, input);
-  if (problem) {
-    throw new UsageError(`the input does not match the input schema of workflow "${bundle.definition.name}" (${file}): ${problem}; nothing was run`);
-  }
-  return { file, bundle, input, activities, activityModules: modules };
+  return buildBundle(used[0]!, set, catalog);
 }
 
 /**

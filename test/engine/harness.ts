@@ -17,8 +17,9 @@ import type { RunRecord, StepRecord } from '../../src/history/record.js';
 import { buildBundle } from '../../src/load/bundle.js';
 import { loadText } from '../../src/load/load.js';
 import { WorkflowSet } from '../../src/load/workflow-set.js';
-import { VirtualClock, type Clock } from '../../src/local/clock.js';
-import { LocalEngine, type LocalRun } from '../../src/local/engine.js';
+import type { Clock } from '../../src/local/clock.js';
+import type { LocalEngine, LocalRun } from '../../src/local/engine.js';
+import { runInMemory } from '../../src/local/in-memory-run.js';
 import { validateSet } from '../../src/validate/validate.js';
 
 // -- scripted activities ------------------------------------------------------
@@ -237,22 +238,19 @@ export async function runWorkflow(yaml: string, options: RunOptions = {}): Promi
     if (errors.length > 0) throw new Error(`the test workflow is invalid:\n${errors.map((d) => `${d.file}:${d.line}:${d.col} ${d.rule}: ${d.message}`).join('\n')}`);
   }
   const bundle = buildBundle(main, set, catalog);
-  const clock = options.clock ?? new VirtualClock();
   const events: RunResult['events'] = [];
-  const engine = new LocalEngine({
-    activities: new Map(definitions.map((d) => [d.name, d])),
-    store: null,
-    clock,
+  const { outcome, run, engine, clock, elapsedMs } = await runInMemory({
+    bundle,
+    input: options.input ?? {},
+    activities: definitions,
+    ...(options.clock && { clock: options.clock }),
     onEvent: (run, event) => {
       events.push({ ...event, runId: run.runId });
       options.onEvent?.(event, run);
     },
+    ...(options.before && { started: options.before }),
   });
-  const startedAt = clock.now();
-  const run = engine.start({ bundle, input: options.input ?? {} });
-  await options.before?.(run);
-  const outcome = await run.done;
-  return { outcome, record: run.record, run, clock, engine, events, elapsedMs: clock.now() - startedAt };
+  return { outcome, record: run.record, run, clock, engine, events, elapsedMs };
 }
 
 /** The record of a step instance by key (`id`, `loop[2]/id`, `call~/undo`); throws when absent. */
