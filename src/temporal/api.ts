@@ -58,11 +58,11 @@ export type FailureDetails = [details: Json, attempt: number];
 /** Internal query: the run's history events from index `from` on (live progress). */
 export const EVENTS_QUERY = 'revo.events';
 export interface EventsPage {
+  /** This run's id: after a continue-as-new the next run's events start again from 0. */
+  runId: string;
   events: HistoryEvent[];
   /** Index to ask from next time. */
   next: number;
-  /** The run continued as new: its events go on in the next run. */
-  continued: boolean;
 }
 
 /** Sink the workflow reports every history event to; replays collect them to rebuild a run record. */

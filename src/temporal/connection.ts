@@ -7,6 +7,7 @@ import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
 import { DEFAULT_TASK_QUEUE } from './api.js';
+import { installSdkRuntime } from './sdk-runtime.js';
 
 export interface TemporalSettings {
   address: string;
@@ -80,6 +81,7 @@ function unreachable(settings: TemporalSettings, err: unknown): UsageError {
 }
 
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
+  installSdkRuntime();
   try {
     const connection = await Connection.connect({ address: settings.address, connectTimeout: 5_000, ...secureOptions(settings) });
     return new Client({ connection, namespace: settings.namespace });
@@ -90,6 +92,7 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
 }
 
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  installSdkRuntime();
   try {
     return await NativeConnection.connect({ address: settings.address, ...secureOptions(settings) });
   } catch (err) {

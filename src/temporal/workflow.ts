@@ -66,7 +66,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   for (const name of Object.keys(definition.queries ?? {})) {
     setHandler(defineQuery<Json>(name), () => interpreter.query(name));
   }
-  setHandler(defineQuery<EventsPage, [number]>(EVENTS_QUERY), (from = 0) => ({ events: events.slice(from), next: events.length, continued: false }));
+  setHandler(defineQuery<EventsPage, [number]>(EVENTS_QUERY), (from = 0) => ({ runId: workflowInfo().runId, events: events.slice(from), next: events.length }));
 
   if (!continued) {
     const info = workflowInfo();

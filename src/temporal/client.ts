@@ -1,0 +1,106 @@
+/**
+ * Starting and following Revo runs on Temporal. The user-facing run id of a
+ * Temporal run is its workflow id: it stays the same across continue-as-new.
+ */
+import { randomInt } from 'node:crypto';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import type { RunOutcome } from '../../interpreter/run.js';
+import { EVENTS_QUERY, WORKFLOW_TYPE, type EventsPage, type RevoMemo, type RevoWorkflowInput } from './api.js';
+import type { TemporalSettings } from './connection.js';
+
+export interface StartRequest {
+  bundle: WorkflowBundle;
+  input: Json;
+  trigger: TriggerInfo;
+  workflowId?: string;
+  /** Continue-as-new after this many history events (tests force it low). */
+  continueAfterEvents?: number;
+}
+
+/** `<name>-<yyyymmdd-hhmmss>-<4 chars>`, like local run ids: sortable and readable. */
+export function newWorkflowId(workflow: string, now: Date = new Date()): string {
+  const iso = now.toISOString();
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+  let suffix = '';
+  for (let i = 0; i < 4; i++) suffix += randomInt(36).toString(36);
+  return `${workflow}-${stamp}-${suffix}`;
+}
+
+export function memoOf(bundle: WorkflowBundle): RevoMemo {
+  const { definition, hash } = bundle;
+  return { workflow: definition.name, ...(definition.version !== undefined && { version: definition.version }), hash };
+}
+
+export function workflowArgument(request: StartRequest): RevoWorkflowInput {
+  return {
+    bundle: request.bundle,
+    input: request.input,
+    trigger: request.trigger,
+    ...(request.continueAfterEvents !== undefined && { continueAfterEvents: request.continueAfterEvents }),
+  };
+}
+
+export async function startRun(client: Client, settings: TemporalSettings, request: StartRequest): Promise<WorkflowHandle> {
+  return client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: settings.taskQueue,
+    workflowId: request.workflowId ?? newWorkflowId(request.bundle.definition.name),
+    args: [workflowArgument(request)],
+    memo: memoOf(request.bundle) as unknown as Record<string, unknown>,
+  });
+}
+
+/** Waits for the run's end (across continue-as-new) and reads it as the interpreter's outcome. */
+export async function runOutcome(handle: WorkflowHandle): Promise<RunOutcome> {
+  try {
+    return { status: 'completed', output: ((await handle.result()) ?? null) as Json };
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    const error = failureError(err.cause);
+    return { status: err.cause instanceof CancelledFailure ? 'cancelled' : 'failed', error };
+  }
+}
+
+/** The DSL error a workflow failure carries (the workflow puts it in the details). */
+export function failureError(cause: unknown): ErrorInfo {
+  if (cause instanceof ApplicationFailure || cause instanceof CancelledFailure) {
+    const [recorded] = (cause.details ?? []) as [ErrorInfo | undefined];
+    if (recorded && typeof recorded.type === 'string') return recorded;
+    if (cause instanceof CancelledFailure) return { type: 'Cancelled', message: cause.message };
+    return { type: cause.type ?? 'ActivityError', message: cause.message };
+  }
+  if (cause instanceof TerminatedFailure) return { type: 'Cancelled', message: `the workflow was terminated on Temporal: ${cause.message}` };
+  if (cause instanceof TimeoutFailure) return { type: 'Timeout', message: `the workflow timed out on Temporal: ${cause.message}` };
+  return { type: 'InternalError', message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+/**
+ * Polls the run's events while it runs (the live progress of `revo run`), calling
+ * `onEvent` for each new one in order; stops when `stopped()` says so.
+ */
+export async function followEvents(handle: WorkflowHandle, onEvent: (event: HistoryEvent) => void, stopped: () => boolean, everyMs = 250): Promise<void> {
+  let runId: string | undefined;
+  let next = 0;
+  while (!stopped()) {
+    try {
+      const page = await handle.query<EventsPage, [number]>(EVENTS_QUERY, next);
+      if (page.runId !== runId) {
+        // A new run after continue-as-new: its events start again from 0.
+        if (runId !== undefined && next !== 0) {
+          runId = page.runId;
+          next = 0;
+          continue;
+        }
+        runId = page.runId;
+      }
+      for (const event of page.events) onEvent(event);
+      next = page.next;
+    } catch {
+      // No worker has picked the run up yet, or it just ended: try again shortly.
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The run record of a Temporal run (DSL.md §8), rebuilt by replaying its history
+ * through the workflow code: the workflow reports each interpreter event to a sink,
+ * and a replay calls it again, so the record comes out exactly as the run made it —
+ * no worker needs to be running, and the run may have ended long ago.
+ */
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import { UsageError } from '../errors.js';
+import { RunRecorder, type RunRecord } from '../history/record.js';
+import { HISTORY_SINK } from './api.js';
+import { installSdkRuntime } from './sdk-runtime.js';
+import { failureError } from './client.js';
+import { workflowBundle } from './workflow-code.js';
+
+type History = temporal.api.history.v1.IHistory;
+
+/** The histories of every run of a workflow id, first to last (continue-as-new makes several). */
+export async function fetchHistories(client: Client, workflowId: string): Promise<{ runId: string; history: History }[]> {
+  const latest = await describe(client, workflowId);
+  const runs: { runId: string; history: History }[] = [];
+  let runId: string | undefined = latest.raw.workflowExecutionInfo?.firstRunId || latest.runId;
+  while (runId) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.push({ runId, history });
+    const last: temporal.api.history.v1.IHistoryEvent | undefined = history.events?.[history.events.length - 1];
+    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+export async function describe(client: Client, workflowId: string) {
+  try {
+    return await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowNotFoundError') throw new UsageError(`no run "${workflowId}" on Temporal (namespace ${client.options.namespace}), nor a local run by that id; \`revo runs\` lists them`);
+    throw err;
+  }
+}
+
+/** Replays histories (without running any activity) and collects the events the workflow reported, per run. */
+export async function replayEvents(workflowId: string, runs: { runId: string; history: History }[]): Promise<HistoryEvent[]> {
+  installSdkRuntime();
+  const byRun = new Map<string, HistoryEvent[]>(runs.map((r) => [r.runId, []]));
+  const replays = Worker.runReplayHistories(
+    {
+      workflowBundle: workflowBundle(),
+      sinks: { [HISTORY_SINK]: { event: { fn: (info, event) => void byRun.get(info.runId)?.push(event as HistoryEvent), callDuringReplay: true } } },
+    },
+    runs.map((r) => ({ workflowId, history: r.history })),
+  );
+  for await (const result of replays) {
+    if (result.error) throw new Error(`replaying run ${result.runId} of ${workflowId} failed: ${result.error.message}`);
+  }
+  return runs.flatMap((r) => byRun.get(r.runId)!);
+}
+
+/** The run record of a Temporal run, whatever its state. */
+export async function temporalRecord(client: Client, workflowId: string): Promise<RunRecord> {
+  const runs = await fetchHistories(client, workflowId);
+  const record = RunRecorder.fold(await replayEvents(workflowId, runs));
+  // Ended on Temporal's side (terminated, timed out) without the interpreter seeing it.
+  if (record.status === 'running') {
+    const handle = client.workflow.getHandle(workflowId);
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW') {
+      const error = await handle.result().then(() => undefined, (err: { cause?: unknown }) => failureError(err.cause ?? err));
+      record.status = 'failed';
+      if (error) record.error = error;
+    }
+  }
+  return record;
+}
