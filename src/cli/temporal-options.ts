@@ -1,6 +1,6 @@
 /** The connection flags every command that talks to Temporal takes (ARCHITECTURE.md env variables are the defaults). */
 import { Option, type Command } from 'commander';
-import { temporalSettings, type TemporalFlags, type TemporalSettings } from '../temporal/connection.js';
+
 
 export function addTemporalOptions(command: Command): Command {
   return command
@@ -13,8 +13,4 @@ export function addTemporalOptions(command: Command): Command {
     .addOption(new Option('--tls-ca <file>', 'CA certificate of the server (env TEMPORAL_TLS_CA)'))
     .addOption(new Option('--tls-server-name <name>', 'server name to verify (env TEMPORAL_TLS_SERVER_NAME)'))
     .addOption(new Option('--api-key <key>', 'API key, e.g. for Temporal Cloud (env TEMPORAL_API_KEY); implies TLS'));
-}
-
-export function settingsFrom(flags: TemporalFlags): TemporalSettings {
-  return temporalSettings(flags);
 }
