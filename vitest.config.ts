@@ -2,7 +2,26 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/temporal/**'] },
+      },
+      {
+        // Against one real Temporal dev server for the whole run (see test/temporal/global-setup.ts);
+        // only this project pays for starting it, or for building the CLI the first time.
+        extends: true,
+        test: {
+          name: 'temporal',
+          include: ['test/temporal/**/*.test.ts'],
+          globalSetup: ['test/temporal/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // After the unit tests, not beside them: workers and the server share two cores.
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
