@@ -35,7 +35,8 @@ export interface MockOptions {
   real: ReadonlyMap<string, ActivityDefinition>;
   /** Activities the workflow calls that no module defines: only mocks can answer them. */
   codeless: Iterable<string>;
-  mocks: Mocks;
+  /** Layers of mocks, the one that wins first (the case's own, then the file's). */
+  mocks: readonly Mocks[];
   unmocked: 'real' | 'error';
 }
 
@@ -53,12 +54,12 @@ export function caseActivities(options: MockOptions): CaseActivities {
     ...(real?.description && { description: real.description }),
     async run(input: unknown, context: ActivityContext): Promise<unknown> {
       if (context.attempt === 1) calls.push({ activity: name, step: context.step, input: structuredClone(input) as Json });
-      const key = Object.prototype.hasOwnProperty.call(options.mocks, context.step) ? context.step : Object.prototype.hasOwnProperty.call(options.mocks, name) ? name : undefined;
+      const found = findMock(options.mocks, context.step, name);
       let answer: Answer | undefined;
-      if (key !== undefined) {
-        const count = (callCounts.get(key) ?? 0) + 1;
-        callCounts.set(key, count);
-        answer = pick(options.mocks[key]!, context.attempt, count);
+      if (found) {
+        const count = (callCounts.get(found.id) ?? 0) + 1;
+        callCounts.set(found.id, count);
+        answer = pick(found.mock, context.attempt, count);
       }
       if (answer === undefined && options.unmocked === 'error') return refuse(name, context, 'no mock covers it and the test file says `unmocked: error`; add a mock for the step or the activity');
       if (answer === undefined || 'real' in answer) {
@@ -81,6 +82,16 @@ export function caseActivities(options: MockOptions): CaseActivities {
   const definitions = [...options.real.values()].map((d) => wrap(d.name, d));
   for (const name of options.codeless) if (!options.real.has(name)) definitions.push(wrap(name, undefined));
   return { definitions, calls, unanswered };
+}
+
+/** The mock for a call: the first layer with one for the step id, else for the activity. */
+function findMock(layers: readonly Mocks[], step: string, activity: string): { mock: Mock; id: string } | undefined {
+  for (const [layer, mocks] of layers.entries()) {
+    for (const key of [step, activity]) {
+      if (Object.prototype.hasOwnProperty.call(mocks, key)) return { mock: mocks[key]!, id: `${layer}:${key}` };
+    }
+  }
+  return undefined;
 }
 
 /** The answer of a mock for this attempt of a step (per-attempt lists) or this call overall (sequences); the last answer repeats. */

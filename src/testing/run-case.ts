@@ -43,7 +43,7 @@ async function failuresOf(test: TestFile, prepared: PreparedFile, testCase: Test
   const activities = caseActivities({
     real: prepared.real,
     codeless: prepared.codeless,
-    mocks: { ...test.content.mocks, ...testCase.mocks },
+    mocks: [testCase.mocks ?? {}, test.content.mocks ?? {}],
     unmocked: test.content.unmocked ?? 'real',
   });
   const schedule = new SignalSchedule(testCase.signals ?? [], testCase.cancel?.at, prepared.index.waits);
