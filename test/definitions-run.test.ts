@@ -33,7 +33,7 @@ const SECOND = 1000;
 const DAY = 24 * 60 * 60 * SECOND;
 
 const WORKFLOWS = readdirSync(DEFINITIONS)
-  .filter((f) => f.endsWith('.yaml'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml'))
   .map((f) => f.slice(0, -'.yaml'.length))
   .sort();
 const INPUT_FILES = readdirSync(INPUTS)

@@ -52,7 +52,9 @@ export class SignalSchedule {
 
   /** Every history event of the engine: a `wait` of the run under test starting takes the next `when: waited` signal for it. */
   onEvent(run: LocalRun, event: HistoryEvent): void {
-    if (run !== this.run || event.type !== 'step.started' || event.kind !== 'wait') return;
+    // Only the run under test (not a child); its first steps may start before start() has been called.
+    if (run.record.parent !== undefined || event.type !== 'step.started' || event.kind !== 'wait') return;
+    this.run ??= run;
     const signal = this.waits.get(event.id);
     const next = this.pending.find((item) => !item.sent && item.plan.when === 'waited' && item.plan.name === signal);
     if (!next) return;

@@ -72,7 +72,8 @@ function explain(data: unknown, errors: readonly ErrorObject[], base: JsonPath, 
     if (insideMock(path)) continue;
     const schema = (error.parentSchema ?? {}) as SchemaView & { properties?: Record<string, unknown> };
     const value = valueAt(data, path);
-    const where = path.length === 0 ? 'the test file' : `\`${formatPath(path)}\``;
+    const full = [...base, ...path];
+    const where = full.length === 0 ? 'the test file' : `\`${formatPath(full)}\``;
     switch (error.keyword) {
       case 'additionalProperties': {
         const name = String((error.params as { additionalProperty: string }).additionalProperty);
@@ -83,12 +84,12 @@ function explain(data: unknown, errors: readonly ErrorObject[], base: JsonPath, 
       }
       case 'required': {
         const name = String((error.params as { missingProperty: string }).missingProperty);
-        if (isSignal(path) && (name === 'at' || name === 'when')) break; // the signal's `oneOf` says it once
+        if (isSignal(full) && (name === 'at' || name === 'when')) break; // the signal's `oneOf` says it once
         add(path, false, `${where} needs \`${name}\``);
         break;
       }
       case 'oneOf':
-        if (isSignal(path)) {
+        if (isSignal(full)) {
           const both = isRecord(value) && 'at' in value && 'when' in value;
           add(path, false, both ? `signal ${where} has both \`at\` and \`when\`; give only one` : `signal ${where} needs \`at: <duration>\` or \`when: waited\``);
         } else add(path, false, `${where} does not match any of its allowed forms, got ${show(value)}`);

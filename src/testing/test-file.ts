@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Json } from '../../interpreter/model.js';
 import { loadText } from '../load/load.js';
 import type { SourceMap } from '../load/source-map.js';
-import type { Diagnostic } from '../validate/diagnostic.js';
+import { byPosition, type Diagnostic } from '../validate/diagnostic.js';
 import { explainTestFile } from './test-file-schema.js';
 
 /** One answer of a mock: a result, an error, or the real activity. */
@@ -104,7 +104,7 @@ export async function loadTestFile(file: string): Promise<LoadedTestFile> {
   if (loaded.definition === undefined) return { ok: false, file, text, diagnostics: loaded.diagnostics };
   const problems = explainTestFile(loaded.definition);
   if (problems.length > 0) {
-    const diagnostics = problems.map(({ path, key, message }) => ({ file, ...loaded.source.rangeOf(path, { key }), severity: 'error' as const, rule: 'test-file', message }));
+    const diagnostics = problems.map(({ path, key, message }) => ({ file, ...loaded.source.rangeOf(path, { key }), severity: 'error' as const, rule: 'test-file', message })).sort(byPosition);
     return { ok: false, file, text, diagnostics };
   }
   const content = loaded.definition as TestFileContent;
