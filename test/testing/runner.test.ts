@@ -285,7 +285,7 @@ describe('test files that cannot run', () => {
     expect(result.cases).toEqual([]);
     expect(result.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
       '3: unknown key `expcet` in `cases[0]`; did you mean `expect`?',
-      '5: a mock answer `cases[0].mocks["pay.charge"]` needs exactly one of `result`, `error` or `real`, got `result` and `error`',
+      '5: a mock answer `cases[0].mocks.pay.charge` needs exactly one of `result`, `error` or `real`, got `result` and `error`',
       '7: signal `cases[0].signals[0]` needs `at: <duration>` or `when: waited`',
     ]);
   });
