@@ -43,7 +43,15 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const cli = await findTemporalCli({ build: true, log });
   if (cli) return startCliDevServer(cli, options);
   log("no temporal CLI found or built: falling back to the Temporal SDK's downloaded dev server (needs internet)");
-  return startSdkDevServer(options);
+  try {
+    return await startSdkDevServer(options);
+  } catch (error) {
+    throw new Error(
+      'no Temporal dev server: no temporal CLI in TEMPORAL_CLI, on PATH or in the cache, no Go to build one, ' +
+        `and the SDK's download failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 async function startCliDevServer(cli: string, options: DevServerOptions): Promise<DevServer> {
