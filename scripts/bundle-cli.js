@@ -1,18 +1,24 @@
 #!/usr/bin/env node
-// Bundles the CLI into one file (dist/revo.mjs): a cold `revo validate` then loads one
-// module instead of hundreds, which is most of its start-up time. bin/revo.js prefers
+// Bundles the CLI into dist/cli/revo.mjs: a cold `revo validate` then loads one module
+// instead of hundreds, which is most of its start-up time. Code split at the dynamic
+// imports, so the Temporal SDK (external: it has a native module and bundles workflow
+// code itself) loads only for the commands that talk to Temporal. bin/revo.js prefers
 // the bundle and falls back to the tsc output in dist/src/.
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
+await rm('dist/cli', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/revo.mjs',
+  entryPoints: { revo: 'src/cli/main.ts' },
+  outdir: 'dist/cli',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   // tsx installs its own loader hooks for activity modules written in TypeScript.
-  external: ['tsx', 'tsx/*'],
+  external: ['tsx', 'tsx/*', '@temporalio/*'],
   // Bundled CommonJS dependencies (ajv) call require(); give them one.
   banner: { js: "import { createRequire as __revoCreateRequire } from 'node:module'; const require = __revoCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -10,3 +10,14 @@ export function findRun(store: RunStore, idOrPrefix: string): string {
     throw error;
   }
 }
+
+/** The local run `idOrPrefix` names, or undefined when there is none (then it may be a Temporal run id). */
+export function localRunId(store: RunStore, idOrPrefix: string): string | undefined {
+  try {
+    return store.resolve(idOrPrefix);
+  } catch (error) {
+    if (error instanceof UnknownRunError) return undefined;
+    if (error instanceof AmbiguousRunError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -11,6 +11,7 @@ import { RunStore } from '../local/store.js';
 import { createProgressView, type ProgressView } from './progress/index.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { useColor, write } from './output.js';
+import { outcomeSummary } from './render/outcome.js';
 
 export interface WatchOptions {
   json?: boolean;
@@ -66,15 +67,7 @@ export async function watchRun(run: LocalRun, view: ProgressView | undefined, op
   if (options.json) {
     await write(process.stdout, `${JSON.stringify(run.record, null, 2)}\n`);
   } else {
-    await write(process.stdout, summary(run, outcome));
+    await write(process.stdout, outcomeSummary(run.runId, outcome));
   }
   return outcome.status === 'completed' ? EXIT_CODES.ok : EXIT_CODES.failed;
-}
-
-function summary(run: LocalRun, outcome: RunOutcome): string {
-  const head = `run ${run.runId} ${outcome.status}`;
-  if (outcome.status === 'completed') return `${head}\n${JSON.stringify(outcome.output ?? null, null, 2)}\n`;
-  const error = outcome.error!;
-  const where = error.step ? ` in step "${error.step}"` : '';
-  return `${head}: ${error.type}${where}: ${error.message}\nsee every step with: revo history ${run.runId}\n`;
 }

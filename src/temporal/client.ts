@@ -104,3 +104,25 @@ export async function followEvents(handle: WorkflowHandle, onEvent: (event: Hist
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** The argument a run was started with (its definition and input), read from the first history event. */
+export async function startArgument(client: Client, workflowId: string): Promise<RevoWorkflowInput> {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    maximumPageSize: 1,
+  });
+  const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) throw new Error(`the history of ${workflowId} does not start with its argument`);
+  return client.options.loadedDataConverter.payloadConverter.fromPayload<RevoWorkflowInput>(payload);
+}
+
+/** Whether some worker polls the task queue for workflow tasks (a run waits, silently, until one does). */
+export async function hasWorkers(client: Client, taskQueue: string): Promise<boolean> {
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+  });
+  return (pollers?.length ?? 0) > 0;
+}

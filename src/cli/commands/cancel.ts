@@ -2,13 +2,15 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { write } from '../output.js';
+import { addTemporalOptions } from '../temporal-options.js';
+import type { TemporalFlags } from '../../temporal/connection.js';
 
-interface CancelOptions {
+interface CancelOptions extends TemporalFlags {
   reason?: string;
 }
 
 export function cancelCommand(): Command {
-  return new Command('cancel')
+  const command = new Command('cancel')
     .description('Cancel a run gracefully: its running steps stop, `finally` blocks and compensations run, and it ends cancelled.')
     .argument('<runId>', 'the run id (or a unique prefix of it)')
     .option('--reason <text>', 'why; recorded in the run history', 'cancelled with revo cancel')
@@ -26,7 +28,7 @@ Examples:
   revo cancel order-2026 --reason "customer withdrew the order"`,
     )
     .action(async (idOrPrefix: string, options: CancelOptions) => {
-      const [{ RunStore }, { findRun }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
+      const [{ RunStore }, { localRunId }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
         import('../run-ids.js'),
         import('../local-runs.js'),
@@ -34,7 +36,12 @@ Examples:
         import('node:crypto'),
       ]);
       const store = new RunStore();
-      const run = readLocalRun(store, findRun(store, idOrPrefix));
+      const runId = localRunId(store, idOrPrefix);
+      if (runId === undefined) {
+        const { cancelTemporalRun } = await import('../temporal-runs.js');
+        return write(process.stdout, await cancelTemporalRun(idOrPrefix, options));
+      }
+      const run = readLocalRun(store, runId);
       const ended = endedProblem(run);
       if (ended) throw new UsageError(`${ended}; nothing to cancel`);
       const reason = options.reason ?? 'cancelled with revo cancel';
@@ -47,4 +54,5 @@ Examples:
           : `cancellation of run ${run.runId} recorded${again}; the run is not running now, so it takes effect when it is resumed with: revo resume ${run.runId}\n`,
       );
     });
+  return addTemporalOptions(command);
 }

@@ -1,17 +1,19 @@
 import { Command } from 'commander';
 import { RunStore } from '../../local/store.js';
+import type { TemporalFlags } from '../../temporal/connection.js';
+import { addTemporalOptions } from '../temporal-options.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { useColor, write } from '../output.js';
 import { readLocalRun } from '../local-runs.js';
-import { findRun } from '../run-ids.js';
+import { localRunId } from '../run-ids.js';
 
-interface HistoryOptions {
+interface HistoryOptions extends TemporalFlags {
   json?: boolean;
   full?: boolean;
 }
 
 export function historyCommand(): Command {
-  return new Command('history')
+  const command = new Command('history')
     .description('Show the record of a run: every step with its input, output, attempts and errors, the decisions taken, signals, compensations and the result.')
     .argument('<runId>', 'the run id (or a unique prefix of it)')
     .option('--json', 'print the run record (DSL.md §8) as JSON')
@@ -21,7 +23,8 @@ export function historyCommand(): Command {
       `
 Works while the run is going on too: it shows the journal as written so far. A run the
 journal says is running but no process holds shows as interrupted (continue it with
-\`revo resume <runId>\`).
+\`revo resume <runId>\`). A run id that no local run has is a run on Temporal: its record is
+rebuilt by replaying its Temporal history (no worker needed), with the same fields.
 
 Exit codes: ${EXIT_CODES.ok} shown (whatever the run's status); ${EXIT_CODES.usage} unknown run id or unreadable journal.
 
@@ -32,13 +35,18 @@ Examples:
     )
     .action(async (idOrPrefix: string, options: HistoryOptions) => {
       const store = new RunStore();
-      const run = readLocalRun(store, findRun(store, idOrPrefix));
+      const runId = localRunId(store, idOrPrefix);
+      const run = runId === undefined ? undefined : readLocalRun(store, runId);
+      const record = run?.record ?? (await (await import('../temporal-runs.js')).temporalRunRecord(idOrPrefix, options));
       if (options.json) {
-        await write(process.stdout, `${JSON.stringify(run.record, null, 2)}\n`);
+        await write(process.stdout, `${JSON.stringify(record, null, 2)}\n`);
       } else {
         const { renderHistoryText } = await import('../render/history-text.js');
-        await write(process.stdout, renderHistoryText(run.record, { color: useColor(process.stdout), held: run.holder !== undefined, full: options.full === true }));
+        // A Temporal run is always held: by Temporal itself.
+        const held = run ? run.holder !== undefined : true;
+        await write(process.stdout, renderHistoryText(record, { color: useColor(process.stdout), held, full: options.full === true }));
       }
-      if (run.cutOff) process.stderr.write(`revo: the journal of ${run.runId} ends in a partial line (its process was killed while writing); that line is not shown.\n`);
+      if (run?.cutOff) process.stderr.write(`revo: the journal of ${run.runId} ends in a partial line (its process was killed while writing); that line is not shown.\n`);
     });
+  return addTemporalOptions(command);
 }

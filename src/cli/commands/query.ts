@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { write } from '../output.js';
+import { addTemporalOptions } from '../temporal-options.js';
+import type { TemporalFlags } from '../../temporal/connection.js';
 
 export function queryCommand(): Command {
-  return new Command('query')
+  const command = new Command('query')
     .description("Ask a run a query: the built-in `state` (status, current steps, variables, completed step count) or one the workflow declares under `queries:`.")
     .argument('<runId>', 'the run id (or a unique prefix of it)')
     .argument('[name]', 'the query', 'state')
@@ -14,7 +16,7 @@ export function queryCommand(): Command {
 The answer is printed as JSON. A local run's process keeps a snapshot of its state
 (written as it waits, and a few times a second while it works); declared queries are
 evaluated against that snapshot exactly as the interpreter evaluates them. A run that
-has ended answers with its final state.
+has ended answers with its final state. A run on Temporal answers through a worker.
 
 Exit codes: ${EXIT_CODES.ok} answered; ${EXIT_CODES.failed} the query's expression failed; ${EXIT_CODES.usage} unknown run or query.
 
@@ -22,10 +24,14 @@ Examples:
   revo query order-20260101-120000-k3f9
   revo query order-2026 progress | jq .percent`,
     )
-    .action(async (idOrPrefix: string, name: string) => {
-      const [{ RunStore }, { findRun }] = await Promise.all([import('../../local/store.js'), import('../run-ids.js')]);
+    .action(async (idOrPrefix: string, name: string, options: TemporalFlags) => {
+      const [{ RunStore }, { localRunId }] = await Promise.all([import('../../local/store.js'), import('../run-ids.js')]);
       const store = new RunStore();
-      const runId = findRun(store, idOrPrefix);
+      const runId = localRunId(store, idOrPrefix);
+      if (runId === undefined) {
+        const { queryTemporalRun } = await import('../temporal-runs.js');
+        return write(process.stdout, `${JSON.stringify((await queryTemporalRun(idOrPrefix, name, options)) ?? null, null, 2)}\n`);
+      }
       const snapshot = store.readState(runId) as import('../../local/engine.js').StateFile | undefined;
       if (snapshot === undefined) {
         throw new UsageError(`run ${runId} has no state snapshot (${store.statePath(runId)} is missing); \`revo resume ${runId}\` writes it again, \`revo history ${runId}\` shows the record`);
@@ -59,4 +65,5 @@ Examples:
       }
       await write(process.stdout, `${JSON.stringify(answer ?? null, null, 2)}\n`);
     });
+  return addTemporalOptions(command);
 }

@@ -3,9 +3,11 @@ import type { Json } from '../../../interpreter/model.js';
 import { UsageError } from '../../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { write } from '../output.js';
+import { addTemporalOptions } from '../temporal-options.js';
+import type { TemporalFlags } from '../../temporal/connection.js';
 
 export function signalCommand(): Command {
-  return new Command('signal')
+  const command = new Command('signal')
     .description('Send a signal to a run: a `wait` step takes it (signals are buffered, so one sent before the wait is kept).')
     .argument('<runId>', 'the run id (or a unique prefix of it)')
     .argument('<name>', 'the signal, as declared under `signals:` in the workflow')
@@ -16,7 +18,7 @@ export function signalCommand(): Command {
 The payload is checked against the signal's schema before anything is sent; a refused
 signal changes nothing in the run. A local run that is not running now (killed, or
 stopped with a second Ctrl-C) keeps the signal and receives it when \`revo resume <runId>\`
-continues it.
+continues it. A run id that no local run has is a run on Temporal (see the connection flags).
 
 Exit codes: ${EXIT_CODES.ok} sent; ${EXIT_CODES.usage} unknown run, undeclared signal, payload not JSON or not matching
 the schema, or the run has already ended.
@@ -25,9 +27,9 @@ Examples:
   revo signal order-20260101-120000-k3f9 approve '{"by": "ann"}'
   revo signal order-2026 cancel-requested`,
     )
-    .action(async (idOrPrefix: string, name: string, payloadText: string | undefined) => {
+    .action(async (idOrPrefix: string, name: string, payloadText: string | undefined, options: TemporalFlags) => {
       const payload = parsePayload(payloadText);
-      const [{ RunStore }, { findRun }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
+      const [{ RunStore }, { localRunId }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
         import('../run-ids.js'),
         import('../local-runs.js'),
@@ -36,7 +38,12 @@ Examples:
         import('node:crypto'),
       ]);
       const store = new RunStore();
-      const run = readLocalRun(store, findRun(store, idOrPrefix));
+      const runId = localRunId(store, idOrPrefix);
+      if (runId === undefined) {
+        const { signalTemporalRun } = await import('../temporal-runs.js');
+        return write(process.stdout, await signalTemporalRun(idOrPrefix, name, payload, options));
+      }
+      const run = readLocalRun(store, runId);
       const ended = endedProblem(run);
       if (ended) throw new UsageError(`${ended}; signal "${name}" was not sent`);
       const problem = signalProblem(run.head.request.bundle.definition, name, payload);
@@ -49,6 +56,7 @@ Examples:
           : `signal "${name}" queued for run ${run.runId}, which is not running now; it will be delivered when the run is resumed with: revo resume ${run.runId}\n`,
       );
     });
+  return addTemporalOptions(command);
 }
 
 function parsePayload(text: string | undefined): Json {

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import type { TemporalFlags } from '../../temporal/connection.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { repeatable } from '../repeatable.js';
+import { addTemporalOptions } from '../temporal-options.js';
+
+interface WorkerOptions extends TemporalFlags {
+  activities?: string[];
+}
+
+/** Without --activities: an activities module in the usual places, if there is one. */
+export const DEFAULT_ACTIVITY_MODULES = ['activities/index.ts', 'activities/index.js', 'definitions/activities/index.ts', 'definitions/activities/index.js'];
+
+export function defaultActivityModules(): string[] {
+  const found = DEFAULT_ACTIVITY_MODULES.find((path) => existsSync(path));
+  return found ? [resolve(found)] : [];
+}
+
+export function workerCommand(): Command {
+  const command = new Command('worker')
+    .description('Run a Temporal worker: the one Revo workflow plus your typed activities, on one task queue. Start more to scale.')
+    .option('--activities <module>', `a TypeScript or JavaScript module exporting activity definitions (repeatable; default: the first of ${DEFAULT_ACTIVITY_MODULES.join(', ')} that exists)`, repeatable)
+    .addHelpText(
+      'after',
+      `
+The built-in activities (core.echo, core.log, http.request) are always registered. Each
+activity is registered under its own name, so Temporal's UI shows e.g. payments.charge.
+Ctrl-C stops the worker gracefully: activities in flight finish first; runs are not
+affected (another worker, or this one restarted, carries on with them).
+
+Exit codes: ${EXIT_CODES.ok} stopped; ${EXIT_CODES.usage} bad module or flags, or Temporal unreachable.
+
+Examples:
+  revo worker --activities definitions/activities/index.ts
+  TEMPORAL_ADDRESS=temporal.internal:7233 revo worker --task-queue payments --activities dist/activities.js`,
+    )
+    .action(async (options: WorkerOptions) => {
+      const [{ loadActivityMap }, { createWorker }, { connectWorker, temporalSettings }] = await Promise.all([
+        import('../prepare.js'),
+        import('../../temporal/worker.js'),
+        import('../../temporal/connection.js'),
+      ]);
+      const settings = temporalSettings(options);
+      const modules = options.activities?.length ? options.activities.map((m) => resolve(m)) : defaultActivityModules();
+      const activities = await loadActivityMap(modules);
+      const connection = await connectWorker(settings);
+      const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: activities.values() });
+      process.stderr.write(
+        `revo: worker ready on task queue "${settings.taskQueue}" at ${settings.address} (namespace ${settings.namespace}) with ${activities.size} activities: ${[...activities.keys()].sort().join(', ')}\n`,
+      );
+      await worker.run();
+      await connection.close();
+      process.stderr.write('revo: worker stopped\n');
+    });
+  return addTemporalOptions(command);
+}

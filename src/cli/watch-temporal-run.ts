@@ -1,0 +1,64 @@
+/**
+ * Seeing a Temporal run through in the terminal (`revo run --engine temporal`,
+ * `revo result`): progress from the run's own events (queried while it runs), the
+ * result, and the exit code. The run lives on Temporal: leaving does not stop it.
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { RunOutcome } from '../../interpreter/run.js';
+import { RunRecorder } from '../history/record.js';
+import { followEvents, runOutcome } from '../temporal/client.js';
+import { temporalRecord } from '../temporal/history.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { useColor, write } from './output.js';
+import { outcomeSummary } from './render/outcome.js';
+import { createProgressView } from './progress/index.js';
+
+export interface WatchTemporalOptions {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function watchTemporalRun(client: Client, handle: WorkflowHandle, options: WatchTemporalOptions): Promise<number> {
+  const runId = handle.workflowId;
+  const view = options.quiet
+    ? undefined
+    : createProgressView(process.stderr, { tty: process.stderr.isTTY === true, color: useColor(process.stderr), columns: process.stderr.columns, rows: process.stderr.rows });
+  const recorder = new RunRecorder();
+  let ended = false;
+  const following = view
+    ? followEvents(handle, (event) => {
+        recorder.apply(event);
+        view.event(runId, event, recorder.record);
+      }, () => ended)
+    : Promise.resolve();
+
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    const say = (text: string) => (view ? view.note(text) : process.stderr.write(`\n${text}\n`));
+    if (interrupts === 1) {
+      say(`revo: cancelling run ${runId} on Temporal (compensations run first). Press Ctrl-C again to leave it running there.`);
+      handle.cancel().catch((err: Error) => say(`revo: could not cancel: ${err.message}`));
+      return;
+    }
+    view?.close();
+    process.stderr.write(`revo: left run ${runId}, which goes on on Temporal; wait for it with: revo result ${runId}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onInterrupt);
+  let outcome: RunOutcome;
+  try {
+    outcome = await runOutcome(handle);
+  } finally {
+    ended = true;
+    process.off('SIGINT', onInterrupt);
+    await following;
+    view?.close();
+  }
+  if (options.json) {
+    await write(process.stdout, `${JSON.stringify(await temporalRecord(client, runId), null, 2)}\n`);
+  } else {
+    await write(process.stdout, outcomeSummary(runId, outcome));
+  }
+  return outcome.status === 'completed' ? EXIT_CODES.ok : EXIT_CODES.failed;
+}
