@@ -39,7 +39,8 @@ export async function workflowFiles(args: readonly string[]): Promise<string[]> 
   return [...found];
 }
 
-async function isWorkflow(path: string): Promise<boolean> {
+/** Whether a YAML file is a Revo workflow: it has a top-level `revo:` key. */
+export async function isWorkflow(path: string): Promise<boolean> {
   const head = (await readFile(path, 'utf8').catch(() => '')).slice(0, 64 * 1024);
   return /^revo\s*:/m.test(head);
 }

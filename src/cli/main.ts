@@ -5,6 +5,8 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { UsageError } from '../errors.js';
 import { cancelCommand } from './commands/cancel.js';
 import { catalogCommand } from './commands/catalog.js';
+import { deployCommand } from './commands/deploy.js';
+import { devCommand } from './commands/dev.js';
 import { historyCommand } from './commands/history.js';
 import { queryCommand } from './commands/query.js';
 import { resumeCommand } from './commands/resume.js';
@@ -22,7 +24,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), schemaCommand(), catalogCommand(), testCommand()]) {
+  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), schemaCommand(), catalogCommand(), testCommand(), devCommand(), deployCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -72,9 +72,19 @@ export async function prepareRun(file: string, source: RunSource): Promise<Prepa
   return { file, bundle, input, activities, activityModules: modules };
 }
 
+/** A workflow file (or a child it needs) has validation errors: `report` is the diagnostics, formatted. */
+export class InvalidWorkflowError extends UsageError {
+  constructor(
+    readonly file: string,
+    readonly report: string,
+  ) {
+    super(`${file} is not a valid workflow; nothing was run.\n${report}`);
+  }
+}
+
 /**
  * Loads `file` and the child workflows it needs, validates them against `catalog`
- * and bundles them; an invalid workflow is a UsageError carrying the diagnostics.
+ * and bundles them; an invalid workflow is an InvalidWorkflowError carrying the diagnostics.
  */
 export async function bundleWorkflow(file: string, catalog: Catalog): Promise<WorkflowBundle> {
   const set = await loadWorkflows(file);
@@ -83,7 +93,7 @@ export async function bundleWorkflow(file: string, catalog: Catalog): Promise<Wo
   if (diagnostics.length > 0) {
     const sources = new Map(set.files().map((f) => [f.file, f.text]));
     const report = formatText(diagnostics, { sources, color: useColor(process.stderr), rules: RULES, filesChecked: set.files().length });
-    throw new UsageError(`${file} is not a valid workflow; nothing was run.\n${report.trimEnd()}`);
+    throw new InvalidWorkflowError(file, report.trimEnd());
   }
   return buildBundle(used[0]!, set, catalog);
 }
