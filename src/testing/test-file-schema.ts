@@ -67,9 +67,16 @@ function explain(data: unknown, errors: readonly ErrorObject[], base: JsonPath, 
     const validate = compiled().definition(form);
     if (!validate(value)) explain(value, validate.errors ?? [], [...base, ...path], problems);
   }
+  // A misspelt key is reported once, as unknown with a suggestion, not also as the missing key it meant.
+  const meant = new Set(
+    errors
+      .filter((e) => e.keyword === 'additionalProperties')
+      .map((e) => `${e.instancePath}/${closest(String((e.params as { additionalProperty: string }).additionalProperty), Object.keys((e.parentSchema as SchemaView).properties ?? {}))}`),
+  );
   for (const error of errors) {
     const path = pathOf(data, error.instancePath);
     if (insideMock(path)) continue;
+    if (error.keyword === 'required' && meant.has(`${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`)) continue;
     const schema = (error.parentSchema ?? {}) as SchemaView & { properties?: Record<string, unknown> };
     const value = valueAt(data, path);
     const full = [...base, ...path];
