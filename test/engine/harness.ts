@@ -6,6 +6,7 @@
  *   const { outcome, record } = await runWorkflow(yaml, { activities: [flaky] });
  *   expect(flaky.calls).toHaveLength(3);
  */
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { CallOptions, Json, JsonSchema } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
@@ -223,21 +224,26 @@ export interface RunResult {
 
 const DIR = '/revo-engine-tests';
 
-/** Loads, (validates,) bundles and runs `yaml`; resolves when the run has ended. */
-export async function runWorkflow(yaml: string, options: RunOptions = {}): Promise<RunResult> {
+/** Loads, (validates,) and bundles `yaml` (plus `files`, for children) against the built-ins and `activities`. */
+export function testBundle(yaml: string, options: Pick<RunOptions, 'files' | 'activities' | 'validate'> = {}): WorkflowBundle {
   const main = loadText(`${DIR}/main.yaml`, yaml);
   const others = Object.entries(options.files ?? {}).map(([name, text]) => loadText(`${DIR}/${name}`, text));
   for (const file of [main, ...others]) {
     if (file.definition === undefined) throw new Error(`${file.file} does not load: ${file.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('; ')}`);
   }
   const set = new WorkflowSet([main, ...others]);
-  const definitions: ActivityDefinition[] = [...BUILTIN_ACTIVITIES, ...(options.activities ?? [])];
-  const catalog = new Map<string, ActivitySpec>(definitions.map((d) => [d.name, specOf(d)]));
+  const catalog = new Map<string, ActivitySpec>([...BUILTIN_ACTIVITIES, ...(options.activities ?? [])].map((d) => [d.name, specOf(d)]));
   if (options.validate !== false) {
     const errors = validateSet(set, { catalog }).filter((d) => d.severity === 'error');
     if (errors.length > 0) throw new Error(`the test workflow is invalid:\n${errors.map((d) => `${d.file}:${d.line}:${d.col} ${d.rule}: ${d.message}`).join('\n')}`);
   }
-  const bundle = buildBundle(main, set, catalog);
+  return buildBundle(main, set, catalog);
+}
+
+/** Loads, (validates,) bundles and runs `yaml`; resolves when the run has ended. */
+export async function runWorkflow(yaml: string, options: RunOptions = {}): Promise<RunResult> {
+  const bundle = testBundle(yaml, options);
+  const definitions: ActivityDefinition[] = [...BUILTIN_ACTIVITIES, ...(options.activities ?? [])];
   const events: RunResult['events'] = [];
   const { outcome, run, engine, clock, elapsedMs } = await runInMemory({
     bundle,

@@ -1,0 +1,94 @@
+/**
+ * Runs workflow texts on the shared real Temporal dev server (see global-setup.ts):
+ * one in-process Revo worker per test file on its own task queue, the same test
+ * activities as the local engine's harness, and the run record rebuilt from the
+ * Temporal history exactly as `revo history` does.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { Json } from '../../interpreter/model.js';
+import type { RunOutcome } from '../../interpreter/run.js';
+import { BUILTIN_ACTIVITIES } from '../../src/activities/builtins/index.js';
+import type { ActivityDefinition } from '../../src/activities/types.js';
+import type { RunRecord } from '../../src/history/record.js';
+import { runOutcome, startRun } from '../../src/temporal/client.js';
+import { connectClient, connectWorker, temporalSettings, type TemporalSettings } from '../../src/temporal/connection.js';
+import { temporalRecord } from '../../src/temporal/history.js';
+import { createWorker } from '../../src/temporal/worker.js';
+import { testBundle } from '../engine/harness.js';
+
+export interface TemporalRunOptions {
+  input?: Json;
+  /** Other workflow files (children), by file name. */
+  files?: Record<string, string>;
+  continueAfterEvents?: number;
+  /** Called once the run has started (send signals, cancel…). */
+  before?(handle: WorkflowHandle): void | Promise<void>;
+}
+
+export interface TemporalRunResult {
+  outcome: RunOutcome;
+  record: RunRecord;
+  handle: WorkflowHandle;
+}
+
+export interface TemporalTestEnv {
+  client: Client;
+  settings: TemporalSettings;
+  /** Bundles `yaml` against the built-ins and the env's activities, runs it to its end and rebuilds its record. */
+  run(yaml: string, options?: TemporalRunOptions): Promise<TemporalRunResult>;
+  /** Runs an already built bundle. */
+  runBundle(bundle: WorkflowBundle, options?: TemporalRunOptions): Promise<TemporalRunResult>;
+  close(): Promise<void>;
+}
+
+export function temporalAddress(): string {
+  return inject('temporalAddress');
+}
+
+/** Starts a worker with `activities` (plus the built-ins) on a fresh task queue of the shared server. */
+export async function temporalEnv(activities: ActivityDefinition[] = []): Promise<TemporalTestEnv> {
+  const settings = temporalSettings({ address: temporalAddress(), taskQueue: `test-${randomUUID()}` }, {});
+  const connection: NativeConnection = await connectWorker(settings);
+  const worker: Worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: [...BUILTIN_ACTIVITIES, ...activities] });
+  const running = worker.run();
+  const client = await connectClient(settings);
+  const runBundle = async (bundle: WorkflowBundle, options: TemporalRunOptions = {}): Promise<TemporalRunResult> => {
+    const input = options.input ?? {};
+    const handle = await startRun(client, settings, {
+      bundle,
+      input,
+      trigger: { by: 'test', input },
+      ...(options.continueAfterEvents !== undefined && { continueAfterEvents: options.continueAfterEvents }),
+    });
+    await options.before?.(handle);
+    const outcome = await runOutcome(handle);
+    return { outcome, record: await temporalRecord(client, handle.workflowId), handle };
+  };
+  return {
+    client,
+    settings,
+    runBundle,
+    run: (yaml, options = {}) => runBundle(testBundle(yaml, { activities, ...(options.files && { files: options.files }) }), options),
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await client.connection.close();
+    },
+  };
+}
+
+/** Polls `condition` every 50 ms for up to `ms`; fails naming `what`. */
+export async function eventually<T>(condition: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await condition().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
