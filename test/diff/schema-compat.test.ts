@@ -7,7 +7,9 @@ function compat(before: JsonSchema | undefined, after: JsonSchema | undefined): 
   return schemaChanges(before, after).map((c) => `${c.narrows ? '! ' : ''}${c.at === '' ? '(value)' : c.at}: ${c.what}`);
 }
 
-const ORDER: JsonSchema = {
+type SchemaObject = Exclude<JsonSchema, boolean>;
+
+const ORDER: SchemaObject = {
   type: 'object',
   required: ['orderId'],
   properties: {
@@ -19,25 +21,25 @@ const ORDER: JsonSchema = {
 };
 
 /** ORDER with one property's schema replaced (or removed, with `undefined`). */
-function withProperty(name: string, schema: JsonSchema | undefined, extra: Record<string, unknown> = {}): JsonSchema {
-  const properties = { ...(ORDER as { properties: Record<string, JsonSchema> }).properties };
+function withProperty(name: string, schema: JsonSchema | undefined): SchemaObject {
+  const properties = { ...(ORDER.properties as SchemaObject) };
   if (schema === undefined) delete properties[name];
   else properties[name] = schema;
-  return { ...(ORDER as object), properties, ...extra } as JsonSchema;
+  return { ...ORDER, properties };
 }
 
 describe('input schema changes that refuse inputs accepted before are breaking', () => {
   it('a new required property', () => {
-    expect(compat(ORDER, { ...(ORDER as object), required: ['orderId', 'coupon'] })).toEqual(['! coupon: now required']);
+    expect(compat(ORDER, { ...ORDER, required: ['orderId', 'coupon'] })).toEqual(['! coupon: now required']);
   });
 
   it('a property removed while additional properties are not allowed', () => {
-    const closed = { ...(ORDER as object), additionalProperties: false };
+    const closed = { ...ORDER, additionalProperties: false };
     expect(compat(closed, { ...withProperty('tags', undefined), additionalProperties: false })).toEqual(['! tags: removed, and inputs that have it are now refused']);
   });
 
   it('additional properties no longer allowed', () => {
-    expect(compat(ORDER, { ...(ORDER as object), additionalProperties: false })).toEqual(['! (value): properties that are not listed are no longer accepted']);
+    expect(compat(ORDER, { ...ORDER, additionalProperties: false })).toEqual(['! (value): properties that are not listed are no longer accepted']);
   });
 
   it('a type narrowed, changed or added', () => {
@@ -120,7 +122,7 @@ describe('input schema changes that accept more are not breaking', () => {
   });
 
   it('a property added (where unlisted ones were refused, or allowed), and additional properties allowed again', () => {
-    const closed = { ...(ORDER as object), additionalProperties: false } as JsonSchema;
+    const closed: SchemaObject = { ...ORDER, additionalProperties: false };
     expect(compat(closed, { ...withProperty('note', { type: 'string' }), additionalProperties: false })).toEqual(['note: added (refused before)']);
     expect(compat(ORDER, withProperty('note', { type: 'string' }))).toEqual(['note: added']);
     expect(compat(closed, ORDER)).toEqual(['(value): properties that are not listed are now accepted']);
