@@ -7,15 +7,20 @@ import { cancelCommand } from './commands/cancel.js';
 import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
+import { diffCommand } from './commands/diff.js';
+import { graphCommand } from './commands/graph.js';
 import { historyCommand } from './commands/history.js';
 import { queryCommand } from './commands/query.js';
+import { resultCommand } from './commands/result.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { schemaCommand } from './commands/schema.js';
 import { signalCommand } from './commands/signal.js';
+import { startCommand } from './commands/start.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
 import { EXIT_CODES as EXIT } from './exit-codes.js';
 
 export function buildProgram(): Command {
@@ -24,7 +29,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), schemaCommand(), catalogCommand(), testCommand(), devCommand(), deployCommand()]) {
+  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), startCommand(), resultCommand(), workerCommand(), schemaCommand(), catalogCommand(), graphCommand(), diffCommand(), testCommand(), devCommand(), deployCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;
