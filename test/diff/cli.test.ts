@@ -60,8 +60,8 @@ describe('revo diff', () => {
     const result = ws.revo(['diff', 'old.yaml', 'new.yaml', '--format', 'json']);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ old: { file: 'old.yaml', name: 'orders' }, new: { file: 'new.yaml', name: 'orders' }, changes: 2, breaking: 1 });
-    expect(report.items[1]).toEqual({
+    expect(report).toMatchObject({ old: { file: 'old.yaml', name: 'orders' }, new: { file: 'new.yaml', name: 'orders' }, summary: { changes: 2, breaking: 1 } });
+    expect(report.changes[1]).toEqual({
       area: 'step',
       kind: 'changed',
       path: 'steps[1].with.message',

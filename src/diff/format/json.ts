@@ -7,9 +7,8 @@ export const formatDiffJson: DiffFormatter = (diff, context) =>
     {
       old: { file: context.oldLabel, name: diff.before.name },
       new: { file: context.newLabel, name: diff.after.name },
-      changes: diff.changes.length,
-      breaking: breakingCount(diff),
-      items: diff.changes,
+      summary: { changes: diff.changes.length, breaking: breakingCount(diff) },
+      changes: diff.changes,
     },
     null,
     2,
