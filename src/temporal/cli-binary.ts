@@ -15,7 +15,7 @@ export const TEMPORAL_CLI_VERSION = '1.5.1';
 const CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 // As the CLI's own release build: no debug info (a quarter of a gigabyte otherwise), and a real version.
 const LD_FLAGS = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`;
-const HEARTBEAT_MS = 30_000;
+const HEARTBEAT_MS = 60_000;
 const LOCK_POLL_MS = 1_000;
 
 export interface FindTemporalCliOptions {
