@@ -3,7 +3,7 @@
  * Temporal run is its workflow id: it stays the same across continue-as-new.
  */
 import { randomInt } from 'node:crypto';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
@@ -44,7 +44,7 @@ export function workflowArgument(request: StartRequest): RevoWorkflowInput {
   };
 }
 
-export async function startRun(client: Client, settings: TemporalSettings, request: StartRequest): Promise<WorkflowHandle> {
+export async function startRun(client: Client, settings: TemporalSettings, request: StartRequest): Promise<WorkflowHandleWithFirstExecutionRunId> {
   return client.workflow.start(WORKFLOW_TYPE, {
     taskQueue: settings.taskQueue,
     workflowId: request.workflowId ?? newWorkflowId(request.bundle.definition.name),

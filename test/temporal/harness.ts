@@ -5,7 +5,7 @@
  * Temporal history exactly as `revo history` does.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';

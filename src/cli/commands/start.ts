@@ -37,7 +37,7 @@ Examples:
     .action(async (file: string, options: StartOptions) => {
       const { startOnTemporal } = await import('../start-temporal.js');
       const { handle } = await startOnTemporal(file, options);
-      const { workflowId, firstExecutionRunId } = handle as typeof handle & { firstExecutionRunId: string };
+      const { workflowId, firstExecutionRunId } = handle;
       await write(process.stdout, options.json ? `${JSON.stringify({ runId: workflowId, workflowId, firstExecutionRunId })}\n` : `${workflowId}\n`);
     });
   return addTemporalOptions(command);
