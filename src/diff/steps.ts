@@ -79,19 +79,16 @@ function sequenceName(parent: Step, relative: JsonPath): string {
  * shifts their positions but moves none of them.
  */
 function reorderedIds(was: Map<string, PlacedStep>, now: Map<string, PlacedStep>): Set<string> {
-  const bySequence = new Map<string, { before: string[]; after: string[] }>();
+  // Per sequence, the ids that stayed in it, in their new order (`now` is in document order).
+  const stayed = new Map<string, string[]>();
   for (const [id, placed] of now) {
-    const old = was.get(id);
-    if (old === undefined || old.sequence !== placed.sequence) continue;
-    const group = bySequence.get(placed.sequence) ?? { before: [], after: [] };
-    group.after.push(id);
-    bySequence.set(placed.sequence, group);
+    if (was.get(id)?.sequence === placed.sequence) stayed.set(placed.sequence, [...(stayed.get(placed.sequence) ?? []), id]);
   }
   const reordered = new Set<string>();
-  for (const group of bySequence.values()) {
-    group.before = [...group.after].sort((a, b) => was.get(a)!.index - was.get(b)!.index);
-    const kept = new Set(longestCommonSubsequence(group.before, group.after));
-    for (const id of group.after) if (!kept.has(id)) reordered.add(id);
+  for (const newOrder of stayed.values()) {
+    const oldOrder = [...newOrder].sort((a, b) => was.get(a)!.index - was.get(b)!.index);
+    const kept = new Set(longestCommonSubsequence(oldOrder, newOrder));
+    for (const id of newOrder) if (!kept.has(id)) reordered.add(id);
   }
   return reordered;
 }

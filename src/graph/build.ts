@@ -34,6 +34,7 @@ class GraphBuilder {
   /** The node every `return` and the last step lead to. */
   readonly end: string;
   private currentCluster: string | undefined;
+  private clustersCreated = 0;
 
   constructor(name: string) {
     this.graph = { name, nodes: [], edges: [], clusters: [] };
@@ -56,7 +57,7 @@ class GraphBuilder {
 
   /** Runs `draw` with new nodes placed in a new cluster; a cluster left empty is dropped. */
   inCluster<T>(role: Role, label: string, draw: () => T): T {
-    const id = `c${this.graph.clusters.length}`;
+    const id = `c${this.clustersCreated++}`;
     const parent = this.currentCluster;
     this.graph.clusters.push({ id, role, label, ...(parent !== undefined && { parent }) });
     const nodesBefore = this.graph.nodes.length;
