@@ -108,6 +108,8 @@ describe('revo diff', () => {
     expect(outside.stderr).toMatch(/not a git repository/);
     const missing = ws.revo(['diff', 'flow.yaml', 'gone.yaml']);
     expect([missing.status, missing.stderr]).toEqual([2, 'revo: no such file: gone.yaml\n']);
+    const missingAtGit = ws.revo(['diff', '--git', 'HEAD', 'sub/gone.yaml']);
+    expect([missingAtGit.status, missingAtGit.stderr]).toEqual([2, 'revo: no such file: sub/gone.yaml\n']);
     expect(ws.revo(['diff', 'flow.yaml']).stderr).toContain('give two files');
     expect(ws.revo(['diff', '--git', 'HEAD', 'flow.yaml', 'flow.yaml']).stderr).toContain('with --git, give one file');
   });

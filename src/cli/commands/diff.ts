@@ -45,10 +45,9 @@ Examples:
         import('../../diff/format/index.js'),
       ]);
       const newFile = second ?? first;
-      const [oldFile, newLoaded] = await Promise.all([
-        options.git === undefined ? readWorkflowFile(first) : readAtRevision(first, options.git).then(({ label, text }) => loadText(label, text)),
-        readWorkflowFile(newFile),
-      ]);
+      // The working copy first: "no such file" is the clearest message, and git runs in its directory.
+      const newLoaded = await readWorkflowFile(newFile);
+      const oldFile = options.git === undefined ? await readWorkflowFile(first) : await readAtRevision(first, options.git).then(({ label, text }) => loadText(label, text));
       const input = checkForReview([oldFile, newLoaded], useColor(process.stderr));
       if (!input.ok) {
         process.stderr.write(input.report);
