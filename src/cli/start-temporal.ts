@@ -1,12 +1,12 @@
 /** Starting a workflow file on Temporal, for `revo run --engine temporal` and `revo start`. */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { connectClient, temporalSettings, type TemporalFlags } from '../temporal/connection.js';
 import { hasWorkers, startRun } from '../temporal/client.js';
 import { prepareRun, type RunSource } from './prepare.js';
 
 export interface StartedOnTemporal {
   client: Client;
-  handle: WorkflowHandle;
+  handle: WorkflowHandleWithFirstExecutionRunId;
   workflow: string;
 }
 
