@@ -18,12 +18,16 @@
  * A report: exits 0 when a goal is missed. Not part of `npm test`.
  *
  * Options: --runs N (50), --warmup N (5), --steps N (1000, the replayed history),
- * --replays N (7). The same as env variables: BENCH_RUNS, BENCH_WARMUP, BENCH_STEPS, BENCH_REPLAYS.
+ * --replays N (7), --histories <dir> (write the long histories there as JSON, to profile their
+ * replay with `node --cpu-prof`). The same as env variables: BENCH_RUNS, BENCH_WARMUP, BENCH_STEPS, BENCH_REPLAYS.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type ReplayWorkerOptions, type WorkerOptions } from '@temporalio/worker';
 import type { WorkflowBundle } from '../interpreter/bundle.js';
@@ -54,12 +58,13 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     steps: { type: 'string' },
     replays: { type: 'string' },
+    histories: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 if (args.help) {
-  console.log('usage: node dist/bench/temporal.js [--runs N] [--warmup N] [--steps N] [--replays N]');
+  console.log('usage: node dist/bench/temporal.js [--runs N] [--warmup N] [--steps N] [--replays N] [--histories <dir>]');
   process.exit(0);
 }
 function positive(value: string | undefined, env: string, fallback: number): number {
@@ -216,6 +221,10 @@ async function main(): Promise<void> {
       for (const form of [hand!, revo!]) long.set(form, await (await timedRun(form, REPLAY_STEPS)).handle.fetchHistory());
       return { times, events, options, long };
     });
+    if (args.histories) {
+      mkdirSync(args.histories, { recursive: true });
+      for (const form of [hand!, revo!]) writeFileSync(join(args.histories, `${form.label}-${REPLAY_STEPS}.json`), historyToJSON(results.long.get(form)!));
+    }
     if (results.options.get(hand!) !== results.options.get(revo!)) {
       console.warn(`WARNING: the forms schedule their activity differently:\n  hand-written ${results.options.get(hand!)}\n  Revo         ${results.options.get(revo!)}`);
     }
