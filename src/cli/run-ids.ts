@@ -1,6 +1,6 @@
 /** Turning a run id (or a unique prefix) from the command line into a local run. */
 import { UsageError } from '../errors.js';
-import { AmbiguousRunError, RunStore, UnknownRunError } from '../local/store.js';
+import { AmbiguousRunError, InvalidRunIdError, RunStore, UnknownRunError } from '../local/store.js';
 
 export function findRun(store: RunStore, idOrPrefix: string): string {
   try {
@@ -16,8 +16,8 @@ export function localRunId(store: RunStore, idOrPrefix: string): string | undefi
   try {
     return store.resolve(idOrPrefix);
   } catch (error) {
-    if (error instanceof UnknownRunError) return undefined;
-    if (error instanceof AmbiguousRunError) throw new UsageError(error.message);
+    if (error instanceof UnknownRunError && !(error instanceof InvalidRunIdError)) return undefined;
+    if (error instanceof AmbiguousRunError || error instanceof InvalidRunIdError) throw new UsageError(error.message);
     throw error;
   }
 }

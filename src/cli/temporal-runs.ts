@@ -7,6 +7,7 @@ import type { Json } from '../../interpreter/model.js';
 import { UsageError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
 import { signalProblem } from '../local/engine.js';
+import { RunStore } from '../local/store.js';
 import { startArgument } from '../temporal/client.js';
 import { connectClient, temporalSettings, type TemporalFlags } from '../temporal/connection.js';
 import { describe, temporalRecord } from '../temporal/history.js';
@@ -16,7 +17,10 @@ async function clientFor(runId: string, flags: TemporalFlags): Promise<Client> {
   try {
     return await connectClient(temporalSettings(flags));
   } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`no local run matches "${runId}" (\`revo runs\` lists them), so it was taken as a Temporal run id, but ${err.message}`);
+    if (err instanceof UsageError) {
+      const settings = temporalSettings(flags);
+      throw new UsageError(`no run "${runId}" in ${new RunStore().runsDir} (see the runs with \`revo runs\`), and Temporal at ${settings.address} could not be asked about it: ${err.message.split(': ').slice(1).join(': ')}`);
+    }
     throw err;
   }
 }

@@ -14,7 +14,12 @@ export class RunLockedError extends Error {
 
 /** No run matches the id or prefix given (or the id is not a valid run id). */
 export class UnknownRunError extends Error {
-  override readonly name = 'UnknownRunError';
+  override readonly name: string = 'UnknownRunError';
+}
+
+/** An id that cannot be a run id at all (it could name a file outside the runs dir). */
+export class InvalidRunIdError extends UnknownRunError {
+  override readonly name = 'InvalidRunIdError';
 }
 
 /** A prefix matches more than one run. */
@@ -192,7 +197,7 @@ export class RunStore {
 /** Refuses an id that could name a file outside the runs dir (or no run at all). */
 function checkId(runId: string): void {
   if (!RUN_ID.test(runId)) {
-    throw new UnknownRunError(
+    throw new InvalidRunIdError(
       `invalid run id ${JSON.stringify(runId)}: run ids have letters, digits, "-" and "_" only (see the runs with \`revo runs\`)`,
     );
   }

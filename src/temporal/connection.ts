@@ -3,6 +3,7 @@
  * `temporal` CLI also reads, then the defaults of ARCHITECTURE.md.
  */
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
@@ -80,8 +81,29 @@ function unreachable(settings: TemporalSettings, err: unknown): UsageError {
   );
 }
 
+/**
+ * Whether anything listens at `address`: a plain TCP connect, answered at once when
+ * nothing does (gRPC would keep retrying until its deadline).
+ */
+export function reachable(address: string, timeoutMs = 2_000): Promise<boolean> {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[|\]$/g, '') || 'localhost';
+  const port = Number(address.slice(at + 1));
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   installSdkRuntime();
+  if (!(await reachable(settings.address))) throw unreachable(settings, new Error('nothing answers at that address'));
   try {
     const connection = await Connection.connect({ address: settings.address, connectTimeout: 5_000, ...secureOptions(settings) });
     return new Client({ connection, namespace: settings.namespace });

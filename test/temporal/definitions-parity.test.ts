@@ -4,8 +4,12 @@
  * attempt count. Days-long sleeps and waits are shortened (in the one bundle both
  * engines run), since a dev server's timers are real; signals are sent right after
  * the start, which the buffering of DSL.md §7 makes the same as sending them later.
+ *
+ * With REVO_RECORD_HISTORIES=1 it also writes each Temporal history to
+ * test/fixtures/histories/, which test/replay-histories.test.ts replays on every run.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +28,7 @@ import { temporalEnv, type TemporalTestEnv } from './harness.js';
 
 const DEFINITIONS = join(import.meta.dirname, '..', '..', 'definitions');
 const INPUTS = join(DEFINITIONS, 'inputs');
+const HISTORIES = join(import.meta.dirname, '..', 'fixtures', 'histories');
 const INPUT_FILES = readdirSync(INPUTS).filter((f) => f.endsWith('.json')).sort();
 /** Longest sleep or wait timeout kept: real time on the dev server. */
 const LONGEST_MS = 300;
@@ -135,6 +140,11 @@ describe('every example gives the same run record on both engines', () => {
       }),
     );
     expect(onTemporal.record.engine).toBe('temporal');
+    if (process.env.REVO_RECORD_HISTORIES) {
+      // The workflow id too: the definitions read it (`workflow.id`), so a replay must use the same.
+      const history = JSON.parse(historyToJSON(await onTemporal.handle.fetchHistory())) as unknown;
+      writeFileSync(join(HISTORIES, inputFile), `${JSON.stringify({ workflowId: onTemporal.handle.workflowId, history })}\n`);
+    }
     expect(comparable(onTemporal.record)).toEqual(comparable(local));
   });
 });
