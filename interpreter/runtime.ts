@@ -81,4 +81,10 @@ export interface Runtime {
    * continues in a new one (Temporal's continue-as-new). Absent: never.
    */
   continueAsNewSuggested?(): boolean;
+  /**
+   * An interpreter change guarded by `changeId` (docs/temporal.md, "Determinism and
+   * versioning"): false only while replaying a history recorded before the change,
+   * so that history keeps its commands. Absent: always true.
+   */
+  patched?(changeId: string): boolean;
 }

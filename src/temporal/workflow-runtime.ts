@@ -17,6 +17,7 @@ import {
   TimeoutFailure,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
@@ -71,6 +72,10 @@ export class TemporalRuntime implements Runtime {
     const info = workflowInfo();
     const limit = this.options.continueAfterEvents;
     return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
+  }
+
+  patched(changeId: string): boolean {
+    return patched(changeId);
   }
 
   async activity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
