@@ -1,17 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
+import type { DevSessionOptions } from '../dev-session.js';
 import { DEFAULT_ACTIVITY_MODULES } from './worker.js';
-
-interface DevOptions {
-  port?: number;
-  uiPort?: number;
-  dbFile?: string;
-  inMemory?: boolean;
-  namespace?: string;
-  taskQueue?: string;
-  activities?: string[];
-}
 
 /** Temporal's own defaults, so `revo run --engine temporal` and the `temporal` CLI find the server with no flags. */
 export const DEFAULT_PORT = 7233;
@@ -52,7 +43,7 @@ Examples:
   revo dev --activities src/activities.ts --task-queue orders
   revo dev --port 7300 --ui-port 8300 --in-memory`,
     )
-    .action(async (options: DevOptions) => {
+    .action(async (options: DevSessionOptions) => {
       const { runDev } = await import('../dev-session.js');
       process.exitCode = await runDev(options);
     });
