@@ -14,6 +14,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'temporal',
+          // Expected activity failures would each print the SDK's warning with a stack.
+          env: { REVO_TEMPORAL_LOG_LEVEL: 'ERROR' },
           include: ['test/temporal/**/*.test.ts'],
           globalSetup: ['test/temporal/global-setup.ts'],
           testTimeout: 120_000,

@@ -4,10 +4,11 @@
  * result, and the exit code. The run lives on Temporal: leaving does not stop it.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { HistoryEvent } from '../../interpreter/history.js';
 import type { RunOutcome } from '../../interpreter/run.js';
 import { RunRecorder } from '../history/record.js';
 import { followEvents, runOutcome } from '../temporal/client.js';
-import { temporalRecord } from '../temporal/history.js';
+import { temporalEvents, temporalRecord } from '../temporal/history.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { useColor, write } from './output.js';
 import { outcomeSummary } from './render/outcome.js';
@@ -24,13 +25,14 @@ export async function watchTemporalRun(client: Client, handle: WorkflowHandle, o
     ? undefined
     : createProgressView(process.stderr, { tty: process.stderr.isTTY === true, color: useColor(process.stderr), columns: process.stderr.columns, rows: process.stderr.rows });
   const recorder = new RunRecorder();
+  let shown = 0;
+  const show = (event: HistoryEvent) => {
+    shown++;
+    recorder.apply(event);
+    view?.event(runId, event, recorder.record);
+  };
   let ended = false;
-  const following = view
-    ? followEvents(handle, (event) => {
-        recorder.apply(event);
-        view.event(runId, event, recorder.record);
-      }, () => ended)
-    : Promise.resolve();
+  const following = view ? followEvents(handle, show, () => ended) : Promise.resolve();
 
   let interrupts = 0;
   const onInterrupt = () => {
@@ -47,16 +49,21 @@ export async function watchTemporalRun(client: Client, handle: WorkflowHandle, o
   };
   process.on('SIGINT', onInterrupt);
   let outcome: RunOutcome;
+  let events: HistoryEvent[] = [];
   try {
     outcome = await runOutcome(handle);
+    ended = true;
+    await following;
+    // The last events came after the last poll: the ended run's history has them all.
+    if (view || options.json) events = await temporalEvents(client, runId);
+    for (const event of events.slice(shown)) show(event);
   } finally {
     ended = true;
     process.off('SIGINT', onInterrupt);
-    await following;
     view?.close();
   }
   if (options.json) {
-    await write(process.stdout, `${JSON.stringify(await temporalRecord(client, runId), null, 2)}\n`);
+    await write(process.stdout, `${JSON.stringify(await temporalRecord(client, runId, events), null, 2)}\n`);
   } else {
     await write(process.stdout, outcomeSummary(runId, outcome));
   }

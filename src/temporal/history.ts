@@ -57,10 +57,14 @@ export async function replayEvents(workflowId: string, runs: { runId: string; hi
   return runs.flatMap((r) => byRun.get(r.runId)!);
 }
 
-/** The run record of a Temporal run, whatever its state. */
-export async function temporalRecord(client: Client, workflowId: string): Promise<RunRecord> {
-  const runs = await fetchHistories(client, workflowId);
-  const record = RunRecorder.fold(await replayEvents(workflowId, runs));
+/** Every event the run has reported so far, across continue-as-new, rebuilt from its histories. */
+export async function temporalEvents(client: Client, workflowId: string): Promise<HistoryEvent[]> {
+  return replayEvents(workflowId, await fetchHistories(client, workflowId));
+}
+
+/** The run record of a Temporal run, whatever its state (`events`: already fetched with temporalEvents). */
+export async function temporalRecord(client: Client, workflowId: string, events?: HistoryEvent[]): Promise<RunRecord> {
+  const record = RunRecorder.fold(events ?? (await temporalEvents(client, workflowId)));
   // Ended on Temporal's side (terminated, timed out) without the interpreter seeing it.
   if (record.status === 'running') {
     const handle = client.workflow.getHandle(workflowId);
