@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { testBundle } from '../engine/harness.js';
@@ -49,9 +50,17 @@ describe('revo worker', () => {
     const settings = temporalSettings({ address, taskQueue }, {});
     const bundle = testBundle(SIX_STEPS, { validate: false });
     const handle = await startRun(client, settings, { bundle, input: {}, trigger: { by: 'test', input: {} } });
-    await until(() => ws.effects().filter((l) => l.startsWith('done')).length >= 2, 'two steps to complete');
+    await until(() => ws.effects().filter((l) => l.startsWith('done')).length >= 2, 'two steps to finish their work');
     first.kill('SIGKILL');
-    const doneBeforeKill = ws.effects().filter((l) => l.startsWith('done')).map((l) => l.slice(5));
+    await new Promise((resolve) => first.once('exit', resolve));
+    // Completed means completed on Temporal: an activity that finished its work but was
+    // killed before reporting it is (rightly) run again.
+    const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
+    const doneBeforeKill = history.events!.flatMap((e) => {
+      const payload = e.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
+      return payload ? [defaultPayloadConverter.fromPayload<{ output: { step: string } }>(payload).output.step] : [];
+    });
+    expect(doneBeforeKill.length).toBeGreaterThanOrEqual(1);
     await startWorker(ws, taskQueue);
     expect(await runOutcome(handle)).toMatchObject({ status: 'completed' });
     const starts = ws.effects().filter((l) => l.startsWith('start')).map((l) => l.slice(6));
