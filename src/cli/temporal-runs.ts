@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
 import { signalProblem } from '../local/engine.js';
 import { RunStore } from '../local/store.js';
-import { startArgument } from '../temporal/client.js';
+import { hasWorkers, startArgument } from '../temporal/client.js';
 import { connectClient, temporalSettings, type TemporalFlags } from '../temporal/connection.js';
 import { describe, temporalRecord } from '../temporal/history.js';
 
@@ -46,11 +46,15 @@ export async function signalTemporalRun(runId: string, name: string, payload: Js
 
 export async function queryTemporalRun(runId: string, name: string, flags: TemporalFlags): Promise<Json> {
   const client = await clientFor(runId, flags);
-  await describe(client, runId);
+  const { taskQueue } = await describe(client, runId);
   const { bundle } = await startArgument(client, runId);
   const declared = Object.keys(bundle.definition.queries ?? {});
   if (name !== 'state' && !declared.includes(name)) {
     throw new UsageError(`run ${runId} (workflow "${bundle.definition.name}") has no query "${name}"; available: ${['state', ...declared].join(', ')}`);
+  }
+  // A query is answered by a worker: without one Temporal would only time out, much later.
+  if (!(await hasWorkers(client, taskQueue))) {
+    throw new UsageError(`run ${runId} cannot answer queries now: no worker polls its task queue "${taskQueue}"; start one with \`revo worker\` (\`revo history ${runId}\` needs none)`);
   }
   try {
     return await client.workflow.getHandle(runId).query<Json>(name);
