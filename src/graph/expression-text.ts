@@ -18,9 +18,10 @@ export function expressionText(expression: Json, max: number = EXPRESSION_TEXT_M
 }
 
 function render(value: Json): string {
+  if (typeof value === 'string') return quoted(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
-  if (isLiteral(value)) return JSON.stringify(value.$literal);
+  if (isLiteral(value)) return typeof value.$literal === 'string' ? quoted(value.$literal) : JSON.stringify(value.$literal);
   const op = expressionOperation(value);
   if (op === undefined) return `{${Object.entries(value).map(([k, v]) => `${k}: ${render(v)}`).join(', ')}}`;
   const args = operationArgs(value, op);
@@ -30,6 +31,14 @@ function render(value: Json): string {
   // A lone `-` argument is negation, not subtraction.
   if (INFIX.has(op) && (args.length >= 2 || op !== '-')) return args.map(operand).join(` ${op} `);
   return `${op}(${args.map(render).join(', ')})`;
+}
+
+/**
+ * Strings in single quotes: a double quote would have to be an entity code in a Mermaid
+ * label, which Mermaid garbles when it wraps a long label.
+ */
+function quoted(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** `{ var: "a.b" }` → `a.b`; with a default: `a.b ?? 0`. */

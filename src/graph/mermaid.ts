@@ -40,7 +40,8 @@ const CLASSES: Partial<Record<NodeKind, { name: string; style: string }>> = {
   child: { name: 'child', style: 'fill:#e3f2fd,stroke:#1565c0,color:#000' },
 };
 
-const ENTITIES: Record<string, string> = { '"': '#quot;', '#': '#35;', '&': '#amp;', '<': '#lt;', '>': '#gt;', '`': '#96;' };
+// Numeric codes: Mermaid (11.x) leaves named ones (`#quot;`) undecoded in labels with a `<br/>`.
+const ENTITIES: Record<string, string> = { '"': '#34;', '#': '#35;', '&': '#38;', '<': '#60;', '>': '#62;', '`': '#96;' };
 
 /** A label as the inside of a Mermaid string: entity codes for syntax characters, `<br/>` between lines. */
 export function mermaidLabel(lines: readonly string[]): string {

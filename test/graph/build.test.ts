@@ -147,14 +147,15 @@ describe('labels', () => {
   it('writes expressions as short infix text', () => {
     expect(expressionText({ and: [{ '>': [{ var: 'a' }, 1] }, { '!': { var: 'b' } }] })).toBe('(a > 1) and not b');
     expect(expressionText({ var: ['input.size', 10] })).toBe('input.size ?? 10');
-    expect(expressionText({ in: ['x', { var: 'tags' }] })).toBe('"x" in tags');
-    expect(expressionText({ cat: ['a', { var: 'b' }] })).toBe('cat("a", b)');
+    expect(expressionText({ in: ['x', { var: 'tags' }] })).toBe("'x' in tags");
+    expect(expressionText({ '==': [{ var: 'name' }, "it's"] })).toBe("name == 'it\\'s'");
+    expect(expressionText({ cat: ['a', { var: 'b' }] })).toBe("cat('a', b)");
     expect(expressionText({ '-': [{ var: 'n' }] })).toBe('-(n)');
     expect(expressionText({ '==': [{ var: 'a' }, 'x'.repeat(100)] }).length).toBe(48);
   });
 
   it('escapes what Mermaid would read as syntax or HTML', () => {
-    expect(mermaidLabel(['say "hi" #1 <b> & `x`', 'line 2'])).toBe('say #quot;hi#quot; #35;1 #lt;b#gt; #amp; #96;x#96;<br/>line 2');
+    expect(mermaidLabel(['say "hi" #1 <b> & `x`', 'line 2'])).toBe('say #34;hi#34; #35;1 #60;b#62; #38; #96;x#96;<br/>line 2');
   });
 
   it('escapes quotes and backslashes in DOT strings', () => {
