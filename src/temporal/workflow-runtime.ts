@@ -36,7 +36,7 @@ import { SignalInbox } from '../../interpreter/signals.js';
 import { activityOptions } from './activity-options.js';
 import { WORKFLOW_TYPE, type CallContext, type CallResult, type FailureDetails, type RevoWorkflowInput } from './api.js';
 
-type ActivityFunction = (input: Json, call: CallContext) => Promise<CallResult>;
+type Activities = Record<string, (input: Json, call: CallContext) => Promise<CallResult>>;
 
 export interface TemporalRuntimeOptions {
   /** Epoch ms the run (its first part, across continue-as-new) started. */
@@ -74,13 +74,26 @@ export class TemporalRuntime implements Runtime {
     return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
   }
 
+  /** Activity proxies by options: a step's options object is the same on every call, so loops make one proxy. */
+  private readonly proxiesByOptions = { local: new WeakMap<object, Activities>(), remote: new WeakMap<object, Activities>() };
+
+  private proxies(request: ActivityRequest): Activities {
+    const cache = request.local ? this.proxiesByOptions.local : this.proxiesByOptions.remote;
+    let proxies = cache.get(request.options);
+    if (!proxies) {
+      const options = activityOptions(request.options);
+      proxies = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Activities;
+      cache.set(request.options, proxies);
+    }
+    return proxies;
+  }
+
   patched(changeId: string): boolean {
     return patched(changeId);
   }
 
   async activity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
-    const options = activityOptions(request.options);
-    const activities = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Record<string, ActivityFunction>;
+    const activities = this.proxies(request);
     const call: CallContext = {
       step: request.step,
       key: request.key,
