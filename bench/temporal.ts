@@ -199,11 +199,15 @@ async function main(): Promise<void> {
     const bundles = new Map([20, REPLAY_STEPS].map((n) => [n, revoBundle(n)]));
     const [hand, revo] = forms(client, { address: server.address, namespace: 'default', taskQueue: TASK_QUEUE }, bundles);
 
+    // Progress on stderr: the whole benchmark takes several minutes.
+    const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
     const results = await worker.runUntil(async () => {
+      progress(`warm-up: ${WARMUP} runs of each form`);
       for (let i = 0; i < WARMUP; i++) for (const form of [hand!, revo!]) await timedRun(form, 20);
       const times = new Map<Form, number[]>([[hand!, []], [revo!, []]]);
       const handles = new Map<Form, WorkflowHandle[]>([[hand!, []], [revo!, []]]);
       for (let round = 0; round < RUNS; round++) {
+        if (round % 10 === 0) progress(`20-step runs: round ${round + 1} of ${RUNS}`);
         for (const form of round % 2 === 0 ? [hand!, revo!] : [revo!, hand!]) {
           const { ms, handle } = await timedRun(form, 20);
           times.get(form)!.push(ms);
@@ -218,6 +222,7 @@ async function main(): Promise<void> {
         options.set(form, firstActivityOptions(histories[0]!));
       }
       const long = new Map<Form, History>();
+      progress(`one ${REPLAY_STEPS}-step run of each form, for the replay`);
       for (const form of [hand!, revo!]) long.set(form, await (await timedRun(form, REPLAY_STEPS)).handle.fetchHistory());
       return { times, events, options, long };
     });
@@ -231,6 +236,7 @@ async function main(): Promise<void> {
 
     const replayOrder: { form: string; history: History }[] = [];
     for (let i = 0; i < REPLAYS + 1; i++) for (const form of i % 2 === 0 ? [hand!, revo!] : [revo!, hand!]) replayOrder.push({ form: form.label, history: results.long.get(form)! });
+    progress(`replaying the ${REPLAY_STEPS}-step histories ${REPLAYS} times each`);
     const replays = await replayTimes(workerOptions, replayOrder);
 
     const handTime = median(results.times.get(hand!)!);
