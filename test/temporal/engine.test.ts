@@ -153,6 +153,33 @@ describe('the Temporal engine', () => {
     expect(record.compensations).toEqual(['booked']);
   });
 
+  it('a whole-run timeout fails the run with Timeout after running compensations; a fail step fails it with its own type', async () => {
+    const timedOut = await env.run(
+      workflow(`
+        - id: booked
+          call: pay.charge
+          with: { amount: 6 }
+          compensate: [ { id: unbook, call: pay.refund, with: { what: timed-out } } ]
+        - { id: forever, sleep: 1h }
+      `, 'timeout: 2s\n'),
+    );
+    expect(timedOut.outcome).toMatchObject({ status: 'failed', error: { type: 'Timeout', message: expect.stringContaining('2s') } });
+    expect(refund.inputs).toContainEqual({ what: 'timed-out' });
+    const failed = await env.run(workflow(`- { id: no, fail: { type: NotToday, message: { cat: ["sorry ", { var: input.who }] } } }`), { input: { who: 'ann' } });
+    expect(failed.outcome).toMatchObject({ status: 'failed', error: { type: 'NotToday', message: 'sorry ann', step: 'no' } });
+    const description = await failed.handle.describe();
+    expect(description.status.name).toBe('FAILED');
+  });
+
+  it('an activity that stops heartbeating times out as Timeout, per attempt, and is retried', async () => {
+    const { outcome, record } = await env.run(
+      workflow(`- { id: quiet, call: t.slow, with: { hang: true }, heartbeat: 1s, retry: { maxAttempts: 2, initialInterval: 10ms } }`),
+    );
+    expect(outcome.error).toMatchObject({ type: 'Timeout', step: 'quiet', message: expect.stringContaining('heartbeat') });
+    expect(stepOf(record, 'quiet')).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(slow.calls.filter((c) => (c.input as { hang?: boolean }).hang && c.step === 'quiet')).toHaveLength(2);
+  });
+
   it('runs a child of the same workflow type and returns its output; a child failure carries its type', async () => {
     const child = `revo: 1\nname: kid\nactivities: { pay.charge: { retry: { nonRetryable: [CardDeclined] } } }\nsteps:\n  - { id: k, call: pay.charge, with: { amount: { var: input.amount } }, result: r }\noutput: { var: r }\n`;
     const { outcome, record } = await env.run(
