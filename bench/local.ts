@@ -40,7 +40,7 @@ import { loadText } from '../src/load/load.js';
 import { WorkflowSet } from '../src/load/workflow-set.js';
 import { LocalEngine } from '../src/local/engine.js';
 import { RunStore } from '../src/local/store.js';
-import { median, table } from './report.js';
+import { median, positive, table } from './report.js';
 
 const GOAL_MEMORY_US = 20;
 const GOAL_FSYNC_RATIO = 1.5;
@@ -65,11 +65,6 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log('usage: node dist/bench/local.js [--dir <path>] [--steps N] [--rounds N] [--fsyncs N] [--no-flat] [--only <text>] [--keep]');
   process.exit(0);
-}
-
-function positive(value: string | undefined, env: string, fallback: number): number {
-  const n = Number(value ?? process.env[env]);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 const STEPS = positive(args.steps, 'BENCH_STEPS', 10_000);

@@ -16,3 +16,9 @@ export function table(rows: string[][]): string {
     })
     .join('\n');
 }
+
+/** A count from a flag, else from the environment variable `env`, else `fallback`. */
+export function positive(value: string | undefined, env: string, fallback: number): number {
+  const n = Number(value ?? process.env[env]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}

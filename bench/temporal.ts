@@ -42,7 +42,7 @@ import { HISTORY_SINK } from '../src/temporal/api.js';
 import { startRun } from '../src/temporal/client.js';
 import { connectWorker, temporalSettings, type TemporalSettings } from '../src/temporal/connection.js';
 import { startDevServer } from '../src/temporal/dev-server.js';
-import { median, table } from './report.js';
+import { median, positive, table } from './report.js';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -66,10 +66,6 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log('usage: node dist/bench/temporal.js [--runs N] [--warmup N] [--steps N] [--replays N] [--histories <dir>]');
   process.exit(0);
-}
-function positive(value: string | undefined, env: string, fallback: number): number {
-  const n = Number(value ?? process.env[env]);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 const RUNS = positive(args.runs, 'BENCH_RUNS', 50);
 const WARMUP = positive(args.warmup, 'BENCH_WARMUP', 5);
