@@ -53,9 +53,10 @@ export class TemporalRuntime implements Runtime {
   private sequence: number;
 
   constructor(private readonly options: TemporalRuntimeOptions) {
-    const { workflowId, runId } = workflowInfo();
-    // The first run's id names the run across continue-as-new, as Temporal's UI groups it.
-    this.info = { workflowId, runId: workflowInfo().firstExecutionRunId ?? runId, engine: 'temporal' };
+    const { workflowId } = workflowInfo();
+    // A Temporal run is named by its workflow id: the id every revo command takes, the same
+    // across continue-as-new (Temporal's own run ids change with each part).
+    this.info = { workflowId, runId: workflowId, engine: 'temporal' };
     this.sequence = options.sequence;
   }
 

@@ -44,7 +44,8 @@ describe('the Temporal engine', () => {
     );
     expect(outcome).toEqual({ status: 'completed', output: { receipt: { id: 'ch_1' }, total: 6, engine: 'temporal', seven: 7 } });
     expect(statuses(record)).toEqual(['c completed', 's completed', 'skipped skipped', 'nearby completed']);
-    expect(record).toMatchObject({ engine: 'temporal', status: 'completed', workflow: 'test-workflow', runId: expect.any(String) });
+    // The run id is the workflow id: the id `revo history`, `signal`… take.
+    expect(record).toMatchObject({ engine: 'temporal', status: 'completed', workflow: 'test-workflow', runId: handle.workflowId, workflowId: handle.workflowId });
     // The Temporal history schedules the activity under its own name, not a dispatcher.
     const history = await handle.fetchHistory();
     const types = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name] : []));

@@ -25,11 +25,8 @@ export function renderHistoryText(record: RunRecord, options: HistoryTextOptions
   const out = new Lines(p, options.full === true);
   const status = displayStatus(record.status, options.held);
 
-  // A Temporal run is named by its workflow id (what the commands take); its first Temporal run id follows.
-  const temporal = record.workflowId !== '' && record.workflowId !== record.runId;
-  out.push(`${p.bold('run')} ${p.bold(temporal ? record.workflowId : record.runId)}`);
+  out.push(`${p.bold('run')} ${p.bold(record.runId)}`);
   const field = (name: string, value: string) => out.push(`  ${p.dim(name.padEnd(9))} ${value}`);
-  if (temporal) field('run id', `${record.runId} ${p.dim('(Temporal run id of its first run)')}`);
   field('workflow', `${record.workflow}${record.version !== undefined ? ` ${p.dim('v')}${record.version}` : ''}`);
   field('hash', record.hash);
   field('engine', record.engine);
