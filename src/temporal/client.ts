@@ -72,7 +72,7 @@ export function failureError(cause: unknown): ErrorInfo {
     if (cause instanceof CancelledFailure) return { type: 'Cancelled', message: cause.message };
     return { type: cause.type ?? 'ActivityError', message: cause.message };
   }
-  if (cause instanceof TerminatedFailure) return { type: 'Cancelled', message: `the workflow was terminated on Temporal: ${cause.message}` };
+  if (cause instanceof TerminatedFailure) return { type: 'Terminated', message: `the run was terminated on Temporal (no compensation ran): ${cause.message}` };
   if (cause instanceof TimeoutFailure) return { type: 'Timeout', message: `the workflow timed out on Temporal: ${cause.message}` };
   return { type: 'InternalError', message: cause instanceof Error ? cause.message : String(cause) };
 }

@@ -181,6 +181,17 @@ describe('the Temporal engine', () => {
     expect(slow.calls.filter((c) => (c.input as { hang?: boolean }).hang && c.step === 'quiet')).toHaveLength(2);
   });
 
+  it('a run terminated on Temporal (no interpreter involved) shows as failed with Terminated', async () => {
+    const { outcome, record } = await env.run(workflow(`- { id: w, wait: { signal: go } }`, 'signals: { go: {} }\n'), {
+      async before(handle) {
+        await eventually(async () => (await handle.query<{ currentSteps: string[] }>('state')).currentSteps.includes('w'), 'the wait');
+        await handle.terminate('stuck, an operator stopped it');
+      },
+    });
+    expect(outcome).toMatchObject({ status: 'failed', error: { type: 'Terminated', message: expect.stringContaining('an operator stopped it') } });
+    expect(record).toMatchObject({ status: 'failed', error: { type: 'Terminated' } });
+  });
+
   it('runs a child of the same workflow type and returns its output; a child failure carries its type', async () => {
     const child = `revo: 1\nname: kid\nactivities: { pay.charge: { retry: { nonRetryable: [CardDeclined] } } }\nsteps:\n  - { id: k, call: pay.charge, with: { amount: { var: input.amount } }, result: r }\noutput: { var: r }\n`;
     const { outcome, record } = await env.run(
