@@ -39,6 +39,8 @@ import { WORKFLOW_TYPE, type CallContext, type CallResult, type FailureDetails, 
 type Activities = Record<string, (input: Json, call: CallContext) => Promise<CallResult>>;
 
 export interface TemporalRuntimeOptions {
+  /** The non-cancellable scope the interpreter runs in: the parent of every operation's scope. */
+  shield: CancellationScope;
   /** Epoch ms the run (its first part, across continue-as-new) started. */
   startedAt: number;
   /** Completed activities before this part of the run. */
@@ -89,6 +91,29 @@ export class TemporalRuntime implements Runtime {
     return proxies;
   }
 
+  /** One scope per Cancellation, cancelled with it: the operations of a token share it (scopes are not free in replay). */
+  private readonly scopes = new WeakMap<Cancellation, CancellationScope>();
+
+  /**
+   * Runs `operation` in the scope of `cancellation`; a cancellation surfaces as the
+   * interpreter's reason (Cancelled or Timeout).
+   */
+  private async cancellable<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
+    cancellation.throwIfCancelled();
+    let scope = this.scopes.get(cancellation);
+    if (!scope) {
+      const created = new CancellationScope({ cancellable: true, parent: this.options.shield });
+      cancellation.onCancel(() => created.cancel());
+      this.scopes.set(cancellation, (scope = created));
+    }
+    try {
+      return await scope.run(operation);
+    } catch (failure) {
+      if (cancellation.cancelled && isCancellation(failure)) throw cancellation.reason!;
+      throw failure;
+    }
+  }
+
   patched(changeId: string): boolean {
     return patched(changeId);
   }
@@ -102,7 +127,7 @@ export class TemporalRuntime implements Runtime {
       ...(request.options.retry.retryOn && { retryOn: request.options.retry.retryOn }),
     };
     try {
-      const result = await cancellable(cancellation, () => activities[request.activity]!(request.input, call));
+      const result = await this.cancellable(cancellation, () => activities[request.activity]!(request.input, call));
       return { output: result.output, attempts: result.attempt, sequence: ++this.sequence };
     } catch (failure) {
       throw activityError(failure, request, cancellation);
@@ -112,7 +137,7 @@ export class TemporalRuntime implements Runtime {
   async sleep(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
     // The whole-run timeout counts from the first part of a continued run.
     const left = key === RUN_TIMEOUT_KEY ? this.options.startedAt + ms - Date.now() : ms;
-    await cancellable(cancellation, () => sleep(Math.max(1, left)));
+    await this.cancellable(cancellation, () => sleep(Math.max(1, left)));
   }
 
   /** Buffers a signal whose payload passed its check. */
@@ -123,7 +148,7 @@ export class TemporalRuntime implements Runtime {
   }
 
   async receiveSignal(_key: StepKey, name: string, timeoutMs: number | undefined, cancellation: Cancellation): Promise<{ payload: Json } | undefined> {
-    const arrived = await cancellable(cancellation, () =>
+    const arrived = await this.cancellable(cancellation, () =>
       timeoutMs === undefined ? condition(() => this.inbox.has(name)).then(() => true) : condition(() => this.inbox.has(name), timeoutMs),
     );
     if (!arrived) return undefined;
@@ -136,7 +161,7 @@ export class TemporalRuntime implements Runtime {
     const input: RevoWorkflowInput = { bundle: request.bundle, input: request.input, trigger: { by: `parent:${this.info.runId}`, input: request.input }, parent: parent.workflowId };
     const { definition, hash } = request.bundle;
     try {
-      return await cancellable(cancellation, async () => {
+      return await this.cancellable(cancellation, async () => {
         const handle = await startChild(WORKFLOW_TYPE, {
           workflowId,
           args: [input],
@@ -159,24 +184,6 @@ export class TemporalRuntime implements Runtime {
       }
       throw asDslError(failure, cancellation);
     }
-  }
-}
-
-/**
- * Runs `operation` in its own cancellable scope, cancelled with `cancellation`;
- * a cancellation surfaces as the interpreter's reason (Cancelled or Timeout).
- */
-async function cancellable<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
-  cancellation.throwIfCancelled();
-  const scope = new CancellationScope();
-  const stop = cancellation.onCancel(() => scope.cancel());
-  try {
-    return await scope.run(operation);
-  } catch (failure) {
-    if (cancellation.cancelled && isCancellation(failure)) throw cancellation.reason!;
-    throw failure;
-  } finally {
-    stop();
   }
 }
 

@@ -37,7 +37,10 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   const { definition } = bundle;
   const events: HistoryEvent[] = [];
   const startedAt = continued?.startedAt ?? Date.now();
+  // The interpreter decides what a cancellation stops: it runs shielded (see below).
+  const shield = new CancellationScope({ cancellable: false });
   const runtime = new TemporalRuntime({
+    shield,
     startedAt,
     sequence: continued?.sequence ?? 0,
     ...(start.continueAfterEvents !== undefined && { continueAfterEvents: start.continueAfterEvents }),
@@ -84,7 +87,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
     runtime.record({ type: 'cancel.requested', reason });
     interpreter.cancel(reason);
   });
-  const outcome = await CancellationScope.nonCancellable(() => interpreter.run());
+  const outcome = await shield.run(() => interpreter.run());
 
   switch (outcome.status) {
     case 'completed':
