@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { temporalCli as requiredCli } from './harness.js';
 import { BUILTIN_ACTIVITIES } from '../../src/activities/builtins/index.js';
 import { specOf } from '../../src/activities/catalog.js';
 import { planDeploy } from '../../src/cli/deploy-plan.js';
@@ -19,7 +20,7 @@ import { deploySchedule, describeSchedule, scheduleSpec } from '../../src/tempor
 
 const execFileAsync = promisify(execFile);
 const address = inject('temporalAddress');
-const temporalCli = inject('temporalCli');
+const temporalCli = requiredCli();
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
 const catalog = new Map(BUILTIN_ACTIVITIES.map((d) => [d.name, specOf(d)]));
 
@@ -77,7 +78,7 @@ describe('revo deploy', () => {
     await client?.connection.close();
   });
 
-  it.skipIf(!temporalCli)('creates a schedule the temporal CLI lists, then leaves it alone or updates it', async () => {
+  it('creates a schedule the temporal CLI lists, then leaves it alone or updates it', async () => {
     const name = unique('hourly-report');
     const dir = workspace({ 'report.yaml': scheduledYaml(name, '{ every: 1h, input: { region: eu } }') });
     const deploy = async (): Promise<string> => {

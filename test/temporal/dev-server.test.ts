@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { temporalCli } from './harness.js';
 
 const execFileAsync = promisify(execFile);
 const address = inject('temporalAddress');
-const cli = inject('temporalCli');
+const cli = temporalCli();
 
 describe('the shared Temporal dev server', () => {
   let connection: Connection;
@@ -22,7 +23,7 @@ describe('the shared Temporal dev server', () => {
   });
 
   // Tests drive runs with `temporal workflow signal …` etc. through this binary.
-  it.skipIf(!cli)('answers the temporal CLI', async () => {
+  it('answers the temporal CLI', async () => {
     const { stdout } = await execFileAsync(cli, [
       ...['operator', 'namespace', 'describe', '--namespace', 'default'],
       ...['--address', address, '--output', 'json'],

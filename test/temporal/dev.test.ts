@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporalCli as requiredCli } from './harness.js';
 import { bundleWorkflow } from '../../src/cli/prepare.js';
 import { BUILTIN_ACTIVITIES } from '../../src/activities/builtins/index.js';
 import { specOf } from '../../src/activities/catalog.js';
@@ -16,7 +17,7 @@ import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { temporalSettings } from '../../src/temporal/connection.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
-const temporalCli = inject('temporalCli');
+const temporalCli = requiredCli();
 
 const WORKFLOW = `revo: 1
 name: dev-hello
@@ -61,7 +62,7 @@ async function startDev(cwd: string, args: string[]): Promise<DevProcess> {
 }
 
 describe('revo dev', () => {
-  it.skipIf(!temporalCli)('serves Temporal and its UI with a worker, stops on Ctrl-C with exit 0, and keeps runs in its database', async () => {
+  it('serves Temporal and its UI with a worker, stops on Ctrl-C with exit 0, and keeps runs in its database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'revo-dev-'));
     writeFileSync(join(dir, 'hello.yaml'), WORKFLOW);
     const [port, uiPort] = [await freePort(), await freePort()];

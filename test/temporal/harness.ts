@@ -92,3 +92,13 @@ export async function eventually<T>(condition: () => Promise<T | undefined | fal
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * The `temporal` CLI binary running the shared server, for tests that drive it. Without
+ * one (the SDK's download does not expose its binary) they fail, never skip.
+ */
+export function temporalCli(): string {
+  const cli = inject('temporalCli');
+  if (!cli) throw new Error('these tests drive the `temporal` CLI, but the dev server came from the SDK download, which does not expose it: set TEMPORAL_CLI, or install Go so the CLI is built');
+  return cli;
+}

@@ -11,11 +11,11 @@ import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { testBundle } from '../engine/harness.js';
 import { ACTIVITIES, until, workspace } from '../process-helpers.js';
-import { eventually } from './harness.js';
+import { eventually, temporalCli } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
 const address = inject('temporalAddress');
-const cli = inject('temporalCli');
+const cli = temporalCli();
 
 const workers: ChildProcess[] = [];
 afterAll(() => {
