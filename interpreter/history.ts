@@ -52,6 +52,8 @@ export type HistoryEvent = EventBase &
     | { type: 'compensation.started'; key: StepKey }
     | { type: 'compensation.completed'; key: StepKey }
     | { type: 'compensation.failed'; key: StepKey; error: ErrorInfo }
+    /** The run moved to another engine (`--engine auto`): the steps after this event ran there. */
+    | { type: 'engine.handover'; from: string; to: string; reason: string }
   );
 
 export type Decision =

@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../../interpreter/history.js';
 import { UsageError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
 import type { StartEntry } from '../local/engine.js';
+import { journalEvents } from '../local/facts.js';
 import { JournalCorruptError, readJournal } from '../local/journal.js';
 import type { RunStore } from '../local/store.js';
 
@@ -15,6 +16,8 @@ export interface LocalRunInfo {
   /** The journal's first entry: the definition and input the run started with. */
   head: StartEntry;
   record: RunRecord;
+  /** The history events in the journal (the record is their fold). */
+  events: HistoryEvent[];
   /** The pid of the live process running it now, if any. */
   holder: number | undefined;
   /** The journal ended in a partial line (a crash mid-write), which was ignored. */
@@ -36,8 +39,9 @@ export function readLocalRun(store: RunStore, runId: string): LocalRunInfo {
   if (!head || head.type !== 'run.started' || !head.request) {
     throw new UsageError(`${path} does not start with the run's definition; it is not a Revo run journal`);
   }
-  const record = RunRecorder.fold(contents.entries as unknown as HistoryEvent[]);
-  return { runId, head, record, holder: store.holder(runId), cutOff: contents.cutOff };
+  const events = journalEvents(contents.entries);
+  const record = RunRecorder.fold(events);
+  return { runId, head, record, events, holder: store.holder(runId), cutOff: contents.cutOff };
 }
 
 /** Why a run takes no more signals or cancellation, or undefined while it has not ended. */

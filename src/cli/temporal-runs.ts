@@ -3,6 +3,8 @@
  * history): a run id that no local run has is taken as a Temporal workflow id.
  */
 import type { Client } from '@temporalio/client';
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import { UsageError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
@@ -10,7 +12,7 @@ import { signalProblem } from '../local/engine.js';
 import { RunStore } from '../local/store.js';
 import { hasWorkers, startArgument } from '../temporal/client.js';
 import { connectClient, temporalSettings, type TemporalFlags } from '../temporal/connection.js';
-import { describe, temporalRecord } from '../temporal/history.js';
+import { describe, temporalEvents, temporalRecord } from '../temporal/history.js';
 
 /** Temporal, for a run id no local run has: when it cannot be reached, the error says both. */
 async function clientFor(runId: string, flags: TemporalFlags): Promise<Client> {
@@ -69,6 +71,10 @@ export async function cancelTemporalRun(runId: string, flags: TemporalFlags): Pr
   return `cancellation of run ${runId} requested on Temporal; it stops its running steps, runs its finally blocks and compensations, then ends cancelled (follow it with: revo result ${runId})\n`;
 }
 
-export async function temporalRunRecord(runId: string, flags: TemporalFlags): Promise<RunRecord> {
-  return temporalRecord(await clientFor(runId, flags), runId);
+/** A Temporal run's record, with the definition it ran and its events (the export of `revo history --json`). */
+export async function temporalRunHistory(runId: string, flags: TemporalFlags): Promise<{ record: RunRecord; bundle: WorkflowBundle; events: HistoryEvent[] }> {
+  const client = await clientFor(runId, flags);
+  const events = await temporalEvents(client, runId);
+  const [record, { bundle }] = await Promise.all([temporalRecord(client, runId, events), startArgument(client, runId)]);
+  return { record, bundle, events };
 }

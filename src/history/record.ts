@@ -22,6 +22,8 @@ export interface StepRecord {
   kind: string;
   status: StepStatus;
   parent?: StepKey;
+  /** The engine that ran the step (where it ended, or where it runs now). */
+  engine?: string;
   activity?: string;
   attempts?: number;
   startedAt?: string;
@@ -49,7 +51,10 @@ export interface RunRecord {
   workflow: string;
   version?: string;
   hash: string;
+  /** The engine the run is on now (after a hand-over, the one it moved to). */
   engine: string;
+  /** Moves between engines (`--engine auto`), in order. */
+  handovers: { from: string; to: string; reason: string; at?: string }[];
   parent?: string;
   status: RunStatus;
   trigger: TriggerInfo & { at?: string };
@@ -78,7 +83,7 @@ export class RunRecorder {
 
   constructor() {
     this.record = {
-      runId: '', workflowId: '', workflow: '', hash: '', engine: '', status: 'running',
+      runId: '', workflowId: '', workflow: '', hash: '', engine: '', handovers: [], status: 'running',
       trigger: { by: '', input: null }, steps: [], signals: [], rejectedSignals: [], compensations: [], logs: [],
     };
   }
@@ -119,6 +124,7 @@ export class RunRecorder {
         const step: StepRecord = { key: event.key, id: event.id, kind: event.kind, status: event.type === 'step.started' ? 'running' : 'skipped' };
         if (event.parent !== undefined) step.parent = event.parent;
         if (event.type === 'step.started') {
+          step.engine = r.engine;
           if (event.activity !== undefined) step.activity = event.activity;
           if (event.input !== undefined) step.input = event.input;
           if (at) step.startedAt = at;
@@ -137,6 +143,7 @@ export class RunRecorder {
         const step = this.byKey.get(event.key);
         if (!step) return;
         step.status = event.type === 'step.completed' ? 'completed' : 'failed';
+        step.engine = r.engine;
         if (event.type === 'step.completed' && event.output !== undefined) step.output = event.output;
         if (event.type === 'step.failed') step.error = event.error;
         if (event.attempts !== undefined) step.attempts = event.attempts;
@@ -162,6 +169,10 @@ export class RunRecorder {
         step.attempts = event.attempt;
         return;
       }
+      case 'engine.handover':
+        r.handovers.push({ from: event.from, to: event.to, reason: event.reason, ...(at && { at }) });
+        r.engine = event.to;
+        return;
       case 'signal.received':
         r.signals.push({ seq: event.seq, name: event.name, payload: event.payload, ...(at && { at }) });
         return;

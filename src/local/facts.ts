@@ -4,7 +4,7 @@
  * children). Each is keyed by the step instance key of the operation. Entries made
  * from an inbox message also carry `inboxEnd`: how far the inbox has been read.
  */
-import type { ErrorInfo, StepKey } from '../../interpreter/history.js';
+import type { ErrorInfo, HistoryEvent, StepKey } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 
 export type Fact =
@@ -24,3 +24,14 @@ export const FACT_TYPES: ReadonlySet<string> = new Set<FactType>([
   'activity.completed', 'activity.failed', 'timer.started', 'timer.fired', 'signal.consumed', 'signal.timedout',
   'child.started', 'child.completed', 'child.failed',
 ]);
+
+/** The history events of a journal: every entry but the facts, without the fields only a resume needs. */
+export function journalEvents(entries: readonly { type: string; [field: string]: unknown }[]): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  for (const entry of entries) {
+    if (FACT_TYPES.has(entry.type)) continue;
+    const { request: _request, origin: _origin, inboxEnd: _inboxEnd, ...event } = entry;
+    events.push(event as unknown as HistoryEvent);
+  }
+  return events;
+}

@@ -4,11 +4,12 @@ import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
 import { addTemporalOptions } from '../temporal-options.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
+import type { EngineName } from '../run-on-engine.js';
 
 interface RunOptions extends TemporalFlags {
   input?: string;
   inputFile?: string;
-  engine: 'local' | 'temporal' | 'auto';
+  engine: EngineName;
   activities?: string[];
   json?: boolean;
   quiet?: boolean;
@@ -44,20 +45,9 @@ Examples:
     )
     .action(async (file: string, options: RunOptions) => {
       if (options.engine === 'auto') throw new UsageError('the auto engine is not available in this version; use --engine local or --engine temporal');
-      if (options.engine === 'temporal') {
-        const [{ startOnTemporal }, { watchTemporalRun }] = await Promise.all([import('../start-temporal.js'), import('../watch-temporal-run.js')]);
-        const { client, handle, workflow } = await startOnTemporal(file, options);
-        if (!options.quiet) process.stderr.write(`revo: run ${handle.workflowId} started (${workflow}, Temporal engine)\n`);
-        process.exitCode = await watchTemporalRun(client, handle, options);
-        return;
-      }
-      const [{ prepareRun }, { terminalEngine, watchRun }] = await Promise.all([import('../prepare.js'), import('../watch-run.js')]);
+      const [{ prepareRun }, { runOnEngine }] = await Promise.all([import('../prepare.js'), import('../run-on-engine.js')]);
       const prepared = await prepareRun(file, options);
-      const { engine, view } = terminalEngine(prepared.activities, options);
-      const { resolve } = await import('node:path');
-      const run = engine.start({ bundle: prepared.bundle, input: prepared.input }, { origin: { file: resolve(file), activityModules: prepared.activityModules } });
-      if (!options.quiet) process.stderr.write(`revo: run ${run.runId} started (${prepared.bundle.definition.name}, local engine)\n`);
-      process.exitCode = await watchRun(run, view, options);
+      process.exitCode = await runOnEngine({ ...prepared, by: 'cli' }, options);
     });
   return addTemporalOptions(command);
 }

@@ -1,0 +1,47 @@
+/**
+ * A run's history wherever it lives, for the commands that show or rebuild runs
+ * (history, replay, rerun): a local journal, or a Temporal workflow for an id that no
+ * local run has.
+ */
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import type { RunRecord } from '../history/record.js';
+import type { RunOrigin } from '../local/engine.js';
+import { RunStore } from '../local/store.js';
+import type { TemporalFlags } from '../temporal/connection.js';
+import { readLocalRun } from './local-runs.js';
+import { localRunId } from './run-ids.js';
+
+export interface RunHistory {
+  runId: string;
+  record: RunRecord;
+  /** The definition the run interpreted, by value. */
+  bundle: WorkflowBundle;
+  events: HistoryEvent[];
+  /** Where the run's file and activities came from (local runs). */
+  origin?: RunOrigin;
+  /** Some process (or Temporal) runs it now; false: a local run nobody holds (interrupted, or ended). */
+  held: boolean;
+  /** The local journal ended in a partial line (a crash mid-write), which was ignored. */
+  cutOff: boolean;
+}
+
+export async function runHistory(idOrPrefix: string, flags: TemporalFlags): Promise<RunHistory> {
+  const store = new RunStore();
+  const runId = localRunId(store, idOrPrefix);
+  if (runId !== undefined) {
+    const run = readLocalRun(store, runId);
+    return {
+      runId,
+      record: run.record,
+      bundle: run.head.request.bundle,
+      events: run.events,
+      ...(run.head.origin && { origin: run.head.origin }),
+      held: run.holder !== undefined,
+      cutOff: run.cutOff,
+    };
+  }
+  const { temporalRunHistory } = await import('./temporal-runs.js');
+  // A Temporal run is always held: by Temporal itself.
+  return { runId: idOrPrefix, ...(await temporalRunHistory(idOrPrefix, flags)), held: true, cutOff: false };
+}
