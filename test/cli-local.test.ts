@@ -257,7 +257,7 @@ describe('revo runs', () => {
       const text = revo(['runs']);
       expect(text.code, text.stderr).toBe(0);
       const lines = text.stdout.trim().split('\n');
-      expect(lines[0]).toMatch(/^RUN\s+WORKFLOW\s+STATUS\s+STARTED\s+DURATION\s+STEPS$/);
+      expect(lines[0]).toMatch(/^RUN\s+WORKFLOW\s+STATUS\s+ENGINE\s+STARTED\s+DURATION\s+STEPS$/);
       expect(lines[1]).toMatch(/^approvals-20260101-110000-list\s+approvals\s+running\s/);
       const ids = lines.slice(1).map((line) => line.split(/\s+/)[0]);
       expect(ids.indexOf(FAILED)).toBeLessThan(ids.indexOf(COMPLETED));

@@ -2,17 +2,19 @@
 import { loadFile } from '../load/load.js';
 import { UsageError } from '../errors.js';
 import { journalHead } from '../local/engine.js';
-import { JournalCorruptError } from '../local/journal.js';
+import { JournalCorruptError, readJournal } from '../local/journal.js';
+import type { TemporalFlags } from '../temporal/connection.js';
 import { ReplayDivergence } from '../local/runtime.js';
 import { RunLockedError, RunStore } from '../local/store.js';
 import { loadActivityMap } from './prepare.js';
 import { terminalEngine, watchRun, type WatchOptions } from './watch-run.js';
 import { findRun } from './run-ids.js';
 
-export async function resumeLocal(idOrPrefix: string, options: WatchOptions & { activities?: string[] }): Promise<number> {
+export async function resumeLocal(idOrPrefix: string, options: WatchOptions & TemporalFlags & { activities?: string[] }): Promise<number> {
   const store = new RunStore();
   const runId = findRun(store, idOrPrefix);
   const head = usable(() => journalHead(store, runId));
+  if (readJournal(store.journalPath(runId)).entries.some((e) => e.type === 'engine.handover')) return followHandedOver(store, runId, options);
   const origin = head.origin ?? {};
   const modules = options.activities?.length ? options.activities : (origin.activityModules ?? []);
   const activities = await loadActivityMap(modules);
@@ -38,6 +40,24 @@ export async function resumeLocal(idOrPrefix: string, options: WatchOptions & { 
     }
     throw error;
   }
+}
+
+/**
+ * A run handed over to Temporal goes on there: follow it, first starting its Temporal
+ * part if the process handing it over stopped before it could.
+ */
+async function followHandedOver(store: RunStore, runId: string, options: WatchOptions & TemporalFlags): Promise<number> {
+  const [{ connectClient, temporalSettings }, { startHandedOver }, { watchTemporalRun }] = await Promise.all([
+    import('../temporal/connection.js'),
+    import('./run-auto.js'),
+    import('./watch-temporal-run.js'),
+  ]);
+  const settings = temporalSettings(options);
+  const client = await connectClient(settings);
+  const say = (text: string) => options.quiet || process.stderr.write(`revo: ${text}\n`);
+  say(`run ${runId} was handed over to Temporal; following it there`);
+  const { handle, stopForwarding } = await startHandedOver(client, settings, store, runId, say);
+  return watchTemporalRun(client, handle, options).finally(stopForwarding);
 }
 
 /** Store and journal problems are the user's to act on: no stack trace. */

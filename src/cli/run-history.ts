@@ -31,6 +31,16 @@ export async function runHistory(idOrPrefix: string, flags: TemporalFlags): Prom
   const runId = localRunId(store, idOrPrefix);
   if (runId !== undefined) {
     const run = readLocalRun(store, runId);
+    if (run.record.handovers.length > 0) {
+      // It went on on Temporal, whose history starts with the local part: one record for both.
+      const { temporalRunHistory } = await import('./temporal-runs.js');
+      try {
+        return { runId, ...(await temporalRunHistory(runId, flags)), ...(run.head.origin && { origin: run.head.origin }), held: true, cutOff: false };
+      } catch (error) {
+        const reason = (error as Error).message;
+        process.stderr.write(`revo: run ${runId} was handed over to Temporal, which could not be read (${reason}); showing the part run locally\n`);
+      }
+    }
     return {
       runId,
       record: run.record,

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { ActivityDefinition } from '../activities/types.js';
+import type { RunOrigin } from '../local/engine.js';
 import type { TemporalFlags } from '../temporal/connection.js';
 import type { RunPlan } from './start-temporal.js';
 
@@ -30,10 +31,18 @@ export async function runOnEngine(plan: LocalPlan, options: RunOnEngineOptions):
     if (!options.quiet) process.stderr.write(`revo: run ${handle.workflowId} started (${name}, Temporal engine)\n`);
     return watchTemporalRun(client, handle, options);
   }
+  if (options.engine === 'auto') {
+    const { runAuto } = await import('./run-auto.js');
+    return runAuto(plan, options);
+  }
   const { terminalEngine, watchRun } = await import('./watch-run.js');
   const { engine, view } = terminalEngine(plan.activities, options);
-  const origin = { ...(plan.file !== undefined && { file: resolve(plan.file) }), activityModules: plan.activityModules };
-  const run = engine.start({ bundle: plan.bundle, input: plan.input }, { origin, trigger: plan.by });
+  const run = engine.start({ bundle: plan.bundle, input: plan.input }, { origin: originOf(plan), trigger: plan.by });
   if (!options.quiet) process.stderr.write(`revo: run ${run.runId} started (${name}, local engine)\n`);
   return watchRun(run, view, options);
+}
+
+/** Where a local run's definition and activities came from, so a resume loads the same. */
+export function originOf(plan: LocalPlan): RunOrigin {
+  return { ...(plan.file !== undefined && { file: resolve(plan.file) }), activityModules: plan.activityModules };
 }

@@ -31,9 +31,10 @@ export async function startOnTemporal(file: string, options: RunSource & Tempora
   return startPlanOnTemporal({ ...prepared, by: 'cli' }, options);
 }
 
-export async function startPlanOnTemporal(plan: RunPlan, options: TemporalFlags & { workflowId?: string }): Promise<StartedOnTemporal> {
+/** Starts the plan on Temporal (connecting, unless a client is given). */
+export async function startPlanOnTemporal(plan: RunPlan, options: TemporalFlags & { workflowId?: string }, connected?: Client): Promise<StartedOnTemporal> {
   const settings = temporalSettings(options);
-  const client = await connectClient(settings);
+  const client = connected ?? (await connectClient(settings));
   if (!(await hasWorkers(client, settings.taskQueue))) {
     process.stderr.write(
       `revo: no worker polls task queue "${settings.taskQueue}" yet; the run waits until one does. Start one with: revo worker${plan.activityModules.map((m) => ` --activities ${m}`).join('')}\n`,

@@ -12,27 +12,37 @@ import { temporalEvents, temporalRecord } from '../temporal/history.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { useColor, write } from './output.js';
 import { outcomeSummary } from './render/outcome.js';
-import { createProgressView } from './progress/index.js';
+import { createProgressView, type ProgressView } from './progress/index.js';
 
 export interface WatchTemporalOptions {
   json?: boolean;
   quiet?: boolean;
 }
 
-export async function watchTemporalRun(client: Client, handle: WorkflowHandle, options: WatchTemporalOptions): Promise<number> {
+/** Where following starts when the run was followed elsewhere first (a local run handed over). */
+export interface FollowedSoFar {
+  view: ProgressView | undefined;
+  recorder: RunRecorder;
+  /** Events of the run's history already shown. */
+  shown: number;
+}
+
+export async function watchTemporalRun(client: Client, handle: WorkflowHandle, options: WatchTemporalOptions, soFar?: FollowedSoFar): Promise<number> {
   const runId = handle.workflowId;
-  const view = options.quiet
-    ? undefined
-    : createProgressView(process.stderr, { tty: process.stderr.isTTY === true, color: useColor(process.stderr), columns: process.stderr.columns, rows: process.stderr.rows });
-  const recorder = new RunRecorder();
-  let shown = 0;
+  const view = soFar
+    ? soFar.view
+    : options.quiet
+      ? undefined
+      : createProgressView(process.stderr, { tty: process.stderr.isTTY === true, color: useColor(process.stderr), columns: process.stderr.columns, rows: process.stderr.rows });
+  const recorder = soFar?.recorder ?? new RunRecorder();
+  let shown = soFar?.shown ?? 0;
   const show = (event: HistoryEvent) => {
     shown++;
     recorder.apply(event);
     view?.event(runId, event, recorder.record);
   };
   let ended = false;
-  const following = view ? followEvents(handle, show, () => ended) : Promise.resolve();
+  const following = view ? followEvents(handle, show, () => ended, shown) : Promise.resolve();
 
   let interrupts = 0;
   const onInterrupt = () => {

@@ -46,6 +46,7 @@ export interface RunOrigin {
 export interface StartEntry extends JournalEntry {
   type: 'run.started';
   runId: string;
+  trigger: TriggerInfo;
   request: RunRequest;
   origin?: RunOrigin;
 }
@@ -105,6 +106,7 @@ export class LocalEngine {
       const contents = readJournal(store.journalPath(runId));
       const first = contents.entries[0] as StartEntry | undefined;
       if (!first || first.type !== 'run.started' || !first.request) throw new Error(`the journal of run ${runId} does not start with the run's definition; it cannot be resumed`);
+      if (contents.entries.some((e) => e.type === 'engine.handover')) throw new HandedOverError(runId);
       const ended = contents.entries.find((e) => e.type === 'run.completed' || e.type === 'run.failed' || e.type === 'run.cancelled');
       const journal = FileJournal.reopen(store.journalPath(runId), contents.validBytes);
       const run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[]);
@@ -249,6 +251,24 @@ export class LocalRun {
     return this.interpreter.query(name);
   }
 
+  /**
+   * Hands the run over to another engine: waits until no activity or awaited child is
+   * under way (new operations wait meanwhile), journals the hand-over and stops here
+   * without ending the run; the journal then holds all the other engine needs. False
+   * (and the run goes on here) when the run ended or was asked to stop meanwhile.
+   */
+  async handOver(to: string, reason: string): Promise<boolean> {
+    if (this.ended || this.interpreter.cancelRequested) return false;
+    await this.runtime.park();
+    if (this.ended || this.interpreter.cancelRequested) {
+      this.runtime.unpark();
+      return false;
+    }
+    this.runtime.record({ type: 'engine.handover', from: 'local', to, reason });
+    this.abandon();
+    return true;
+  }
+
   /** Stops journaling and lets the process exit without ending the run: a later `revo resume` continues it. */
   abandon(): void {
     this.runtime.close();
@@ -336,6 +356,15 @@ export interface StateFile {
   input: Json;
   workflowInfo: Json;
   queries: Record<string, Json>;
+}
+
+/** The run went on on another engine (`--engine auto`): it is not the local engine's to resume. */
+export class HandedOverError extends Error {
+  override readonly name = 'HandedOverError';
+
+  constructor(readonly runId: string) {
+    super(`run ${runId} was handed over to Temporal`);
+  }
 }
 
 export class InvalidSignal extends Error {

@@ -50,7 +50,7 @@ export interface LocalRuntimeOptions {
 }
 
 /** Events whose loss would change what a resume does. */
-const DURABLE_EVENTS = new Set(['run.started', 'run.completed', 'run.failed', 'run.cancelled', 'cancel.requested', 'signal.received']);
+const DURABLE_EVENTS = new Set(['run.started', 'run.completed', 'run.failed', 'run.cancelled', 'cancel.requested', 'signal.received', 'engine.handover']);
 
 export class LocalRuntime implements Runtime {
   readonly info: RunInfo;
@@ -62,6 +62,11 @@ export class LocalRuntime implements Runtime {
   private readonly waiters = new Set<() => void>();
   private closed = false;
   private diverged = false;
+  /** Activities and awaited children under way: a hand-over waits for them. */
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
+  /** Set while the run is being handed over: new operations wait on it instead of starting. */
+  private gate: { opened: Promise<void>; open: () => void } | undefined;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.info = options.info;
@@ -74,6 +79,51 @@ export class LocalRuntime implements Runtime {
   /** Stops writing: the run is over (or the process is leaving it resumable). */
   close(): void {
     this.closed = true;
+  }
+
+  // -- hand-over ------------------------------------------------------------
+
+  /**
+   * Stops starting operations (each new one waits) and resolves once no activity or
+   * awaited child is under way: from then on the journal holds everything done, and
+   * another engine can take the run over from it. Timers and signal waits do not
+   * hold it up: their due times and signals are in the journal too.
+   */
+  park(): Promise<void> {
+    if (!this.gate) {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      this.gate = { opened, open };
+    }
+    return new Promise((resolve) => {
+      this.drained = resolve;
+      this.settled(0);
+    });
+  }
+
+  /** The hand-over was called off: waiting operations start here after all. */
+  unpark(): void {
+    const gate = this.gate;
+    this.gate = undefined;
+    this.drained = undefined;
+    gate?.open();
+  }
+
+  private async whileParked(): Promise<void> {
+    while (this.gate) await this.gate.opened;
+  }
+
+  /** One operation under way has ended (or none: a check). */
+  private settled(ended = 1): void {
+    this.inFlight -= ended;
+    if (this.inFlight > 0 || !this.drained) return;
+    // Let the interpreter take the step after the one that ended, up to its next (waiting) operation.
+    setImmediate(() => {
+      if (this.inFlight > 0 || !this.gate) return;
+      const drained = this.drained;
+      this.drained = undefined;
+      drained?.();
+    });
   }
 
   // -- history --------------------------------------------------------------
@@ -128,8 +178,18 @@ export class LocalRuntime implements Runtime {
       throw fromErrorInfo(failed.fact.error);
     }
     this.catchUp(Infinity);
+    if (this.gate) await this.whileParked();
     cancellation.throwIfCancelled();
+    this.inFlight++;
+    try {
+      return await this.runActivity(request, cancellation);
+    } finally {
+      this.settled();
+    }
+  }
 
+  private async runActivity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
+    const { key } = request;
     const definition = this.options.activities.get(request.activity);
     if (!definition) {
       throw new WorkflowError('NotFound', `no activity "${request.activity}" is loaded for step "${request.step}"; pass the module that defines it with --activities`, {
@@ -222,9 +282,10 @@ export class LocalRuntime implements Runtime {
       return;
     }
     this.catchUp(Infinity);
+    const started = this.replay.get('timer.started', key);
+    if (this.gate && !started) await this.whileParked();
     cancellation.throwIfCancelled();
     const clock = this.options.clock;
-    const started = this.replay.get('timer.started', key);
     const firesAt = started ? started.fact.firesAt : clock.now() + ms;
     if (!started) this.fact({ type: 'timer.started', key, firesAt });
     await this.sleepOn(firesAt - clock.now(), cancellation);
@@ -266,6 +327,7 @@ export class LocalRuntime implements Runtime {
       return undefined;
     }
     this.catchUp(Infinity);
+    if (this.gate) await this.whileParked();
     cancellation.throwIfCancelled();
 
     let timedOut = false;
@@ -327,9 +389,20 @@ export class LocalRuntime implements Runtime {
     }
     if (!started) {
       this.catchUp(Infinity);
+      if (this.gate) await this.whileParked();
       cancellation.throwIfCancelled();
     }
-    const existing = started ? { runId: started.fact.runId, workflowId: started.fact.workflowId } : undefined;
+    this.inFlight++;
+    try {
+      return await this.runChild(request, cancellation, started?.fact);
+    } finally {
+      this.settled();
+    }
+  }
+
+  private async runChild(request: ChildRequest, cancellation: Cancellation, started: { runId: string; workflowId: string } | undefined): Promise<ChildOutcome> {
+    const { key } = request;
+    const existing = started ? { runId: started.runId, workflowId: started.workflowId } : undefined;
     const child = await this.options.startChild(request, existing);
     if (!started) this.fact({ type: 'child.started', key, runId: child.runId, workflowId: child.workflowId });
     if (!request.wait) return { workflowId: child.workflowId, runId: child.runId };

@@ -7,6 +7,7 @@ import type { Continuation } from '../../interpreter/continuation.js';
 import type { HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { BufferedSignal } from '../../interpreter/signals.js';
+import type { JournalEntry } from '../local/journal.js';
 
 /** The one workflow type that interprets every definition. */
 export const WORKFLOW_TYPE = 'revo';
@@ -25,6 +26,17 @@ export interface RevoWorkflowInput {
   continueAfterEvents?: number;
   /** Set when this run continues an earlier one of the same workflow (continue-as-new). */
   continued?: ContinuedRun;
+  /** Set when the run began on the local engine and was handed over to Temporal (`--engine auto`). */
+  handedOver?: HandedOverRun;
+}
+
+export interface HandedOverRun {
+  /**
+   * The local journal up to the hand-over (its first entry without the definition,
+   * which travels in `bundle`): the history so far, and the facts that stand for the
+   * operations already done, which the workflow uses instead of doing them again.
+   */
+  journal: JournalEntry[];
 }
 
 export interface ContinuedRun {

@@ -9,7 +9,7 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
-import { EVENTS_QUERY, WORKFLOW_TYPE, type EventsPage, type RevoMemo, type RevoWorkflowInput } from './api.js';
+import { EVENTS_QUERY, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoMemo, type RevoWorkflowInput } from './api.js';
 import type { TemporalSettings } from './connection.js';
 
 export interface StartRequest {
@@ -19,6 +19,8 @@ export interface StartRequest {
   workflowId?: string;
   /** Continue-as-new after this many history events (tests force it low). */
   continueAfterEvents?: number;
+  /** The local journal of a run handed over to Temporal (its id is the local run id). */
+  handedOver?: HandedOverRun;
 }
 
 /** `<name>-<yyyymmdd-hhmmss>-<4 chars>`, like local run ids: sortable and readable. */
@@ -41,6 +43,7 @@ export function workflowArgument(request: StartRequest): RevoWorkflowInput {
     input: request.input,
     trigger: request.trigger,
     ...(request.continueAfterEvents !== undefined && { continueAfterEvents: request.continueAfterEvents }),
+    ...(request.handedOver && { handedOver: request.handedOver }),
   };
 }
 
@@ -50,6 +53,8 @@ export async function startRun(client: Client, settings: TemporalSettings, reque
     workflowId: request.workflowId ?? newWorkflowId(request.bundle.definition.name),
     args: [workflowArgument(request)],
     memo: memoOf(request.bundle) as unknown as Record<string, unknown>,
+    // A hand-over is started at most once per run id, even when a crash makes it start again.
+    ...(request.handedOver && { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
   });
 }
 
@@ -79,11 +84,11 @@ export function failureError(cause: unknown): ErrorInfo {
 
 /**
  * Polls the run's events while it runs (the live progress of `revo run`), calling
- * `onEvent` for each new one in order; stops when `stopped()` says so.
+ * `onEvent` for each new one in order, from event `from` on; stops when `stopped()` says so.
  */
-export async function followEvents(handle: WorkflowHandle, onEvent: (event: HistoryEvent) => void, stopped: () => boolean, everyMs = 250): Promise<void> {
+export async function followEvents(handle: WorkflowHandle, onEvent: (event: HistoryEvent) => void, stopped: () => boolean, from = 0, everyMs = 250): Promise<void> {
   let runId: string | undefined;
-  let next = 0;
+  let next = from;
   while (!stopped()) {
     try {
       const page = await handle.query<EventsPage, [number]>(EVENTS_QUERY, next);

@@ -27,12 +27,14 @@ import {
 import { RetryState, TimeoutType } from '@temporalio/common';
 import type { Cancellation } from '../../interpreter/cancellation.js';
 import { formatDuration } from '../../interpreter/duration.js';
+import { fromErrorInfo } from '../../interpreter/control.js';
 import { WorkflowError } from '../../interpreter/errors.js';
 import type { ErrorInfo, HistoryEvent, StepKey } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import { RUN_TIMEOUT_KEY } from '../../interpreter/run.js';
 import type { ActivityOutcome, ActivityRequest, ChildOutcome, ChildRequest, RunInfo, Runtime } from '../../interpreter/runtime.js';
 import { SignalInbox } from '../../interpreter/signals.js';
+import type { ReplayLog } from '../local/replay.js';
 import { activityOptions } from './activity-options.js';
 import { WORKFLOW_TYPE, type CallContext, type CallResult, type FailureDetails, type RevoWorkflowInput } from './api.js';
 
@@ -46,6 +48,8 @@ export interface TemporalRuntimeOptions {
   /** Completed activities before this part of the run. */
   sequence: number;
   continueAfterEvents?: number;
+  /** The local journal of a run handed over to Temporal: operations it records as done are not done again. */
+  recorded?: ReplayLog;
   record(event: HistoryEvent): void;
 }
 
@@ -119,6 +123,10 @@ export class TemporalRuntime implements Runtime {
   }
 
   async activity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
+    const completed = this.options.recorded?.get('activity.completed', request.key);
+    if (completed) return { output: completed.fact.output, attempts: completed.fact.attempts, sequence: completed.position };
+    const failed = this.options.recorded?.get('activity.failed', request.key);
+    if (failed) throw fromErrorInfo(failed.fact.error);
     const activities = this.proxies(request);
     const call: CallContext = {
       step: request.step,
@@ -135,9 +143,16 @@ export class TemporalRuntime implements Runtime {
   }
 
   async sleep(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
-    // The whole-run timeout counts from the first part of a continued run.
-    const left = key === RUN_TIMEOUT_KEY ? this.options.startedAt + ms - Date.now() : ms;
+    if (this.options.recorded?.get('timer.fired', key)) return;
+    // The whole-run timeout counts from the first part of a continued run; a timer started locally keeps its due time.
+    const left = key === RUN_TIMEOUT_KEY ? this.options.startedAt + ms - Date.now() : this.leftOf(key, ms);
     await this.cancellable(cancellation, () => sleep(Math.max(1, left)));
+  }
+
+  /** What is left of a timer of `ms` that the local engine may have started before the hand-over. */
+  private leftOf(key: StepKey, ms: number): number {
+    const started = this.options.recorded?.get('timer.started', key);
+    return started ? started.fact.firesAt - Date.now() : ms;
   }
 
   /** Buffers a signal whose payload passed its check. */
@@ -147,7 +162,13 @@ export class TemporalRuntime implements Runtime {
     return seq;
   }
 
-  async receiveSignal(_key: StepKey, name: string, timeoutMs: number | undefined, cancellation: Cancellation): Promise<{ payload: Json } | undefined> {
+  async receiveSignal(key: StepKey, name: string, timeoutMs: number | undefined, cancellation: Cancellation): Promise<{ payload: Json } | undefined> {
+    const recorded = this.options.recorded;
+    const consumed = recorded?.get('signal.consumed', key);
+    if (consumed) return { payload: this.inbox.remove(consumed.fact.seq)?.payload ?? null };
+    if (recorded?.get('signal.timedout', key)) return undefined;
+    // The local engine times a wait with the timer `<key>@timeout`.
+    if (timeoutMs !== undefined) timeoutMs = Math.max(1, this.leftOf(`${key}@timeout`, timeoutMs));
     const arrived = await this.cancellable(cancellation, () =>
       timeoutMs === undefined ? condition(() => this.inbox.has(name)).then(() => true) : condition(() => this.inbox.has(name), timeoutMs),
     );
@@ -156,6 +177,16 @@ export class TemporalRuntime implements Runtime {
   }
 
   async child(request: ChildRequest, cancellation: Cancellation): Promise<ChildOutcome> {
+    const recorded = this.options.recorded;
+    const started = recorded?.get('child.started', request.key)?.fact;
+    if (started) {
+      const completed = recorded!.get('child.completed', request.key);
+      if (completed) return { workflowId: started.workflowId, runId: started.runId, output: completed.fact.output };
+      const failed = recorded!.get('child.failed', request.key);
+      if (failed) throw fromErrorInfo(failed.fact.error);
+      // The local engine hands over only once the children it waits for have ended.
+      return { workflowId: started.workflowId, runId: started.runId };
+    }
     const parent = workflowInfo();
     const workflowId = request.workflowId ?? `${parent.workflowId}.${request.key}`;
     const input: RevoWorkflowInput = { bundle: request.bundle, input: request.input, trigger: { by: `parent:${this.info.runId}`, input: request.input }, parent: parent.workflowId };

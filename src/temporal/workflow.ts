@@ -22,7 +22,9 @@ import {
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import { Interpreter } from '../../interpreter/run.js';
+import { journalEvents } from '../local/facts.js';
 import { schemaProblem } from '../local/payload-check.js';
+import { ReplayLog } from '../local/replay.js';
 import { EVENTS_QUERY, HISTORY_SINK, type EventsPage, type HistorySink, type RevoWorkflowInput } from './api.js';
 import { TemporalRuntime } from './workflow-runtime.js';
 
@@ -36,20 +38,30 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   const { bundle, input, continued } = start;
   const { definition } = bundle;
   const events: HistoryEvent[] = [];
-  const startedAt = continued?.startedAt ?? Date.now();
+  const report = (event: HistoryEvent) => {
+    events.push(event);
+    history.event(event);
+  };
+  // A run handed over by the local engine: its journal answers for what is done, and its history comes first.
+  const handedOver = continued ? undefined : start.handedOver?.journal;
+  const recorded = handedOver && new ReplayLog(handedOver);
+  const localEvents = handedOver ? journalEvents(handedOver) : [];
+  const startedAt = continued?.startedAt ?? localEvents[0]?.at ?? Date.now();
   // The interpreter decides what a cancellation stops: it runs shielded (see below).
   const shield = new CancellationScope({ cancellable: false });
   const runtime = new TemporalRuntime({
     shield,
     startedAt,
-    sequence: continued?.sequence ?? 0,
+    sequence: continued?.sequence ?? recorded?.length ?? 0,
+    ...(recorded && { recorded }),
     ...(start.continueAfterEvents !== undefined && { continueAfterEvents: start.continueAfterEvents }),
+    // Re-walking the steps done locally emits their events again: the journal has them already.
     record: (event) => {
-      events.push(event);
-      history.event(event);
+      if (!recorded?.wasWritten(event)) report(event);
     },
   });
-  for (const signal of continued?.signals ?? []) runtime.inbox.deliver(signal.name, signal.payload, signal.seq);
+  localEvents.forEach(report);
+  for (const signal of continued?.signals ?? recorded?.signals ?? []) runtime.inbox.deliver(signal.name, signal.payload, signal.seq);
   const interpreter = new Interpreter({ bundle, input }, runtime, continued?.continuation);
 
   const declared = definition.signals ?? {};
@@ -71,7 +83,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   }
   setHandler(defineQuery<EventsPage, [number]>(EVENTS_QUERY), (from = 0) => ({ runId: workflowInfo().runId, events: events.slice(from), next: events.length }));
 
-  if (!continued) {
+  if (!continued && !handedOver) {
     const info = workflowInfo();
     runtime.record({
       type: 'run.started', runId: runtime.info.runId, workflowId: info.workflowId, workflow: definition.name,
@@ -94,7 +106,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
       return outcome.output ?? null;
     case 'continued':
       return continueAsNew<typeof revo>({
-        ...start,
+        ...withoutHandOver(start),
         continued: { continuation: outcome.continuation, startedAt, signals: [...runtime.inbox.list()], sequence: runtime.completedActivities },
       });
     case 'cancelled':
@@ -105,4 +117,9 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
       throw ApplicationFailure.create({ type: error.type, message: error.message, details: [error], nonRetryable: true });
     }
   }
+}
+
+/** The next part of a continued run needs not the local journal: the continuation carries where the run is. */
+function withoutHandOver({ handedOver: _handedOver, ...start }: RevoWorkflowInput): RevoWorkflowInput {
+  return start;
 }

@@ -28,7 +28,7 @@ Examples:
   revo cancel order-2026 --reason "customer withdrew the order"`,
     )
     .action(async (idOrPrefix: string, options: CancelOptions) => {
-      const [{ RunStore }, { localRunId }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
+      const [{ RunStore }, { whereRunIs }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
         import('../run-ids.js'),
         import('../local-runs.js'),
@@ -36,10 +36,10 @@ Examples:
         import('node:crypto'),
       ]);
       const store = new RunStore();
-      const runId = localRunId(store, idOrPrefix);
-      if (runId === undefined) {
+      const { engine, runId } = whereRunIs(store, idOrPrefix);
+      if (engine === 'temporal') {
         const { cancelTemporalRun } = await import('../temporal-runs.js');
-        return write(process.stdout, await cancelTemporalRun(idOrPrefix, options));
+        return write(process.stdout, await cancelTemporalRun(runId, options));
       }
       const run = readLocalRun(store, runId);
       const ended = endedProblem(run);

@@ -25,12 +25,12 @@ Examples:
   revo query order-2026 progress | jq .percent`,
     )
     .action(async (idOrPrefix: string, name: string, options: TemporalFlags) => {
-      const [{ RunStore }, { localRunId }] = await Promise.all([import('../../local/store.js'), import('../run-ids.js')]);
+      const [{ RunStore }, { whereRunIs }] = await Promise.all([import('../../local/store.js'), import('../run-ids.js')]);
       const store = new RunStore();
-      const runId = localRunId(store, idOrPrefix);
-      if (runId === undefined) {
+      const { engine, runId } = whereRunIs(store, idOrPrefix);
+      if (engine === 'temporal') {
         const { queryTemporalRun } = await import('../temporal-runs.js');
-        return write(process.stdout, `${JSON.stringify((await queryTemporalRun(idOrPrefix, name, options)) ?? null, null, 2)}\n`);
+        return write(process.stdout, `${JSON.stringify((await queryTemporalRun(runId, name, options)) ?? null, null, 2)}\n`);
       }
       const snapshot = store.readState(runId) as import('../../local/engine.js').StateFile | undefined;
       if (snapshot === undefined) {

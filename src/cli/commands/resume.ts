@@ -1,15 +1,17 @@
 import { Command } from 'commander';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
+import { addTemporalOptions } from '../temporal-options.js';
+import type { TemporalFlags } from '../../temporal/connection.js';
 
-interface ResumeOptions {
+interface ResumeOptions extends TemporalFlags {
   activities?: string[];
   json?: boolean;
   quiet?: boolean;
 }
 
 export function resumeCommand(): Command {
-  return new Command('resume')
+  const command = new Command('resume')
     .description('Continue a local run from its journal (after a crash, a kill or a second Ctrl-C).')
     .argument('<runId>', 'the run id (or a unique prefix of it)')
     .option('--activities <module>', 'activity modules, as given to `revo run` (repeatable)', repeatable)
@@ -20,7 +22,9 @@ export function resumeCommand(): Command {
       `
 The journal is replayed through the interpreter: completed activities, fired timers and
 consumed signals are not repeated; the run then continues live. The definition recorded
-when the run started is used, even if the file has changed since.
+when the run started is used, even if the file has changed since. A run that was handed
+over to Temporal (--engine auto) is followed there instead (and its Temporal part is
+started, if the process handing it over stopped before it could).
 
 Exit codes: ${EXIT_CODES.ok} completed; ${EXIT_CODES.failed} failed or cancelled; ${EXIT_CODES.usage} unknown run, run still running, or unusable journal.`,
     )
@@ -28,4 +32,5 @@ Exit codes: ${EXIT_CODES.ok} completed; ${EXIT_CODES.failed} failed or cancelled
       const [{ resumeLocal }] = await Promise.all([import('../resume-run.js')]);
       process.exitCode = await resumeLocal(runId, options);
     });
+  return addTemporalOptions(command);
 }

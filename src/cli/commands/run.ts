@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
 import { addTemporalOptions } from '../temporal-options.js';
@@ -35,16 +34,20 @@ the run (compensations run), twice stops at once and \`revo resume <runId>\` con
 With --engine temporal the run starts on Temporal (a \`revo worker\` or \`revo dev\` must be
 running) and its progress is followed from there: Ctrl-C once cancels it, twice leaves it
 running on Temporal (\`revo result <runId>\` waits for it again).
+With --engine auto the run goes to Temporal when it answers and a worker polls the task
+queue; otherwise it runs locally, and at step boundaries Revo checks again (with backoff):
+once Temporal can take it, the run moves there, under the same run id, without repeating
+a completed step.
 
 Exit codes: ${EXIT_CODES.ok} completed; ${EXIT_CODES.failed} failed or cancelled; ${EXIT_CODES.usage} bad file, input or flags.
 
 Examples:
   revo run definitions/subscription-renewal.yaml --input '{"subscriptionId":"sub_123"}'
   revo run order.yaml --input-file order.json --activities src/activities.ts --json
-  revo run definitions/order-fulfilment.yaml --input-file definitions/inputs/order-fulfilment.json --engine temporal`,
+  revo run definitions/order-fulfilment.yaml --input-file definitions/inputs/order-fulfilment.json --engine temporal
+  revo run definitions/order-fulfilment.yaml --input-file definitions/inputs/order-fulfilment.json --engine auto`,
     )
     .action(async (file: string, options: RunOptions) => {
-      if (options.engine === 'auto') throw new UsageError('the auto engine is not available in this version; use --engine local or --engine temporal');
       const [{ prepareRun }, { runOnEngine }] = await Promise.all([import('../prepare.js'), import('../run-on-engine.js')]);
       const prepared = await prepareRun(file, options);
       process.exitCode = await runOnEngine({ ...prepared, by: 'cli' }, options);

@@ -1,17 +1,20 @@
 import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../../errors.js';
+import type { RunRecord } from '../../history/record.js';
+import type { TemporalFlags } from '../../temporal/connection.js';
+import { addTemporalOptions } from '../temporal-options.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { useColor, write } from '../output.js';
 
-interface RunsOptions {
+interface RunsOptions extends TemporalFlags {
   json?: boolean;
   limit: number;
   workflow?: string;
 }
 
 export function runsCommand(): Command {
-  return new Command('runs')
+  const command = new Command('runs')
     .description('List local runs, newest first: id, workflow, status, start, duration and steps done.')
     .option('--json', 'print the list as JSON')
     .option('-n, --limit <n>', 'show at most this many runs', positiveInteger, 20)
@@ -21,7 +24,9 @@ export function runsCommand(): Command {
       `
 Runs live in $REVO_HOME/runs (default .revo/runs). Status is running, interrupted (the
 journal says running but no process runs it: continue it with \`revo resume <runId>\`),
-completed, failed or cancelled.
+completed, failed or cancelled. A run handed over to Temporal (--engine auto) shows the
+engine local→temporal and its status as Temporal has it (\`handed over\` when Temporal
+cannot be reached now).
 
 Exit codes: ${EXIT_CODES.ok} listed (even when there are none); ${EXIT_CODES.usage} bad flags.
 
@@ -39,6 +44,7 @@ Examples:
       ]);
       type RunRow = import('../render/runs-table.js').RunRow;
       const store = new RunStore();
+      const temporal = handedOverRecords(options);
       const now = new Date().toISOString();
       const ids = newestFirst(store.list(), (id) => store.journalPath(id));
       const rows: RunRow[] = [];
@@ -58,19 +64,22 @@ Examples:
           process.stderr.write(`revo: skipping run ${id}: ${error.message}\n`);
           continue;
         }
-        const { record } = run;
-        if (options.workflow !== undefined && record.workflow !== options.workflow) continue;
+        if (options.workflow !== undefined && run.record.workflow !== options.workflow) continue;
         if (rows.length >= options.limit) {
           more = 1;
           break;
         }
-        const status = displayStatus(record.status, run.holder !== undefined);
+        // A run handed over to Temporal goes on there: its record (the local part included) comes from Temporal.
+        const handedOver = run.record.handovers.length > 0;
+        const record = handedOver ? ((await temporal.record(id)) ?? run.record) : run.record;
+        const status = handedOver && record === run.record ? 'handed over' : displayStatus(record.status, handedOver || run.holder !== undefined);
         const durationMs = between(record.startedAt, record.endedAt ?? (status === 'running' ? now : undefined));
         rows.push({
           runId: record.runId || id,
           workflow: record.workflow,
           ...(record.version !== undefined && { version: record.version }),
           status,
+          engine: [record.handovers[0]?.from ?? record.engine, ...record.handovers.map((h) => h.to)].join('→'),
           ...(record.startedAt !== undefined && { startedAt: record.startedAt }),
           ...(record.endedAt !== undefined && { endedAt: record.endedAt }),
           ...(durationMs !== undefined && { durationMs }),
@@ -80,6 +89,7 @@ Examples:
           ...(run.holder !== undefined && { pid: run.holder }),
         });
       }
+      if (temporal.unreachable) process.stderr.write(`revo: ${temporal.unreachable}; the status of runs handed over to Temporal is unknown\n`);
       if (options.json) {
         await write(process.stdout, `${JSON.stringify(rows, null, 2)}\n`);
         return;
@@ -97,6 +107,25 @@ Examples:
       }
       await write(process.stdout, text);
     });
+  return addTemporalOptions(command);
+}
+
+/** Records of runs handed over to Temporal, read from there (Temporal is asked at most until it fails once). */
+function handedOverRecords(flags: TemporalFlags): { record(runId: string): Promise<RunRecord | undefined>; unreachable?: string } {
+  const records = {
+    unreachable: undefined as string | undefined,
+    async record(runId: string): Promise<RunRecord | undefined> {
+      if (records.unreachable !== undefined) return undefined;
+      try {
+        const { temporalRunHistory } = await import('../temporal-runs.js');
+        return (await temporalRunHistory(runId, flags)).record;
+      } catch (error) {
+        records.unreachable = (error as Error).message.split('\n')[0];
+        return undefined;
+      }
+    },
+  };
+  return records;
 }
 
 function positiveInteger(value: string): number {

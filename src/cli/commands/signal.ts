@@ -29,7 +29,7 @@ Examples:
     )
     .action(async (idOrPrefix: string, name: string, payloadText: string | undefined, options: TemporalFlags) => {
       const payload = parsePayload(payloadText);
-      const [{ RunStore }, { localRunId }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
+      const [{ RunStore }, { whereRunIs }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
         import('../run-ids.js'),
         import('../local-runs.js'),
@@ -38,10 +38,10 @@ Examples:
         import('node:crypto'),
       ]);
       const store = new RunStore();
-      const runId = localRunId(store, idOrPrefix);
-      if (runId === undefined) {
+      const { engine, runId } = whereRunIs(store, idOrPrefix);
+      if (engine === 'temporal') {
         const { signalTemporalRun } = await import('../temporal-runs.js');
-        return write(process.stdout, await signalTemporalRun(idOrPrefix, name, payload, options));
+        return write(process.stdout, await signalTemporalRun(runId, name, payload, options));
       }
       const run = readLocalRun(store, runId);
       const ended = endedProblem(run);

@@ -7,6 +7,8 @@ export interface RunRow {
   workflow: string;
   version?: string;
   status: DisplayStatus;
+  /** Where it ran: `local`, `temporal`, or `local→temporal` for a run handed over. */
+  engine: string;
   startedAt?: string;
   endedAt?: string;
   /** Until the end, or until now while the run is running. */
@@ -21,11 +23,12 @@ export interface RunRow {
 
 export function renderRunsTable(rows: readonly RunRow[], options: { color: boolean }): string {
   const p = palette(options.color);
-  const header = ['RUN', 'WORKFLOW', 'STATUS', 'STARTED', 'DURATION', 'STEPS'];
+  const header = ['RUN', 'WORKFLOW', 'STATUS', 'ENGINE', 'STARTED', 'DURATION', 'STEPS'];
   const cells = rows.map((row) => [
     row.parent !== undefined ? `${row.runId} (child)` : row.runId,
     row.version !== undefined ? `${row.workflow} v${row.version}` : row.workflow,
     row.status,
+    row.engine,
     shortTime(row.startedAt),
     row.durationMs === undefined ? '-' : `${formatDuration(row.durationMs)}${row.status === 'running' ? '…' : ''}`,
     String(row.stepsDone),

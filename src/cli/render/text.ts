@@ -27,9 +27,10 @@ export function palette(color: boolean): Palette {
 
 /**
  * A run's status as a user should read it: a local run whose journal says `running`
- * while no process holds it is `interrupted` (killed, or stopped with a second Ctrl-C).
+ * while no process holds it is `interrupted` (killed, or stopped with a second Ctrl-C);
+ * one handed over to Temporal while Temporal cannot be asked about it is `handed over`.
  */
-export type DisplayStatus = RunStatus | 'interrupted';
+export type DisplayStatus = RunStatus | 'interrupted' | 'handed over';
 
 export function displayStatus(status: RunStatus, held: boolean): DisplayStatus {
   return status === 'running' && !held ? 'interrupted' : status;
@@ -43,6 +44,7 @@ export function paintStatus(status: DisplayStatus, p: Palette): string {
       return p.red(status);
     case 'cancelled':
     case 'interrupted':
+    case 'handed over':
       return p.yellow(status);
     case 'running':
       return p.cyan(status);
