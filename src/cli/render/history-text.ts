@@ -29,7 +29,9 @@ export function renderHistoryText(record: RunRecord, options: HistoryTextOptions
   const field = (name: string, value: string) => out.push(`  ${p.dim(name.padEnd(9))} ${value}`);
   field('workflow', `${record.workflow}${record.version !== undefined ? ` ${p.dim('v')}${record.version}` : ''}`);
   field('hash', record.hash);
-  field('engine', record.engine);
+  const moved = record.handovers.length > 0;
+  field('engine', moved ? [record.handovers[0]!.from, ...record.handovers.map((h) => h.to)].join(' → ') : record.engine);
+  for (const h of record.handovers) field('handover', `to ${h.to}${h.at ? ` at ${h.at}` : ''} ${p.dim(`(${h.reason})`)}`);
   field(
     'status',
     status === 'interrupted' ? `${paintStatus(status, p)} — resume with: revo resume ${record.runId}` : paintStatus(status, p),
@@ -57,7 +59,7 @@ export function renderHistoryText(record: RunRecord, options: HistoryTextOptions
   }
   const walk = (parent: string | undefined, depth: number) => {
     for (const step of children.get(parent) ?? []) {
-      renderStep(out, step, depth, status === 'interrupted');
+      renderStep(out, step, depth, status === 'interrupted', moved);
       walk(step.key, depth + 1);
     }
   };
@@ -107,7 +109,8 @@ export function renderHistoryText(record: RunRecord, options: HistoryTextOptions
   return out.text();
 }
 
-function renderStep(out: Lines, step: StepRecord, depth: number, interrupted: boolean): void {
+/** `showEngine`: the run moved between engines, so each step says where it ran. */
+function renderStep(out: Lines, step: StepRecord, depth: number, interrupted: boolean, showEngine: boolean): void {
   const p = out.p;
   const indent = 2 + depth * 2;
   const detail = indent + 4;
@@ -119,6 +122,7 @@ function renderStep(out: Lines, step: StepRecord, depth: number, interrupted: bo
   if (step.parent !== undefined && step.key.startsWith(`${step.parent}~/`)) parts.push('compensation');
   if (step.attempts !== undefined) parts.push(plural(step.attempts, 'attempt'));
   if (step.durationMs !== undefined) parts.push(formatDuration(step.durationMs));
+  if (showEngine && step.engine !== undefined) parts.push(`on ${step.engine}`);
   if (status !== 'completed') parts.push(status === 'failed' ? p.red(status) : status === 'compensated' ? p.magenta(status) : status === 'skipped' ? status : p.yellow(status));
   out.push(`${' '.repeat(indent)}${symbol} ${p.bold(step.key)}  ${p.dim(parts.join(' · '))}`);
   if (step.input !== undefined) out.value(detail, 'input   ', step.input);
