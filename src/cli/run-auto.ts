@@ -38,25 +38,30 @@ export async function runAuto(plan: LocalPlan, options: RunOnEngineOptions): Pro
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  let busy = false;
   /** Checks when the backoff allows, and hands the run over when Temporal can take it. */
   const check = async (): Promise<void> => {
-    if (stopped || !root || !probe.due) return;
-    const run = root;
-    const result = await probe.check();
-    if ('problem' in result || stopped) {
-      if ('client' in result) await result.client.connection.close().catch(() => {});
-      return;
+    if (stopped || busy || !root || !probe.due) return;
+    busy = true;
+    try {
+      await checkAndHandOver(root);
+    } finally {
+      busy = false;
     }
+  };
+  const checkAndHandOver = async (run: LocalRun): Promise<void> => {
+    const result = await probe.check();
+    if ('problem' in result) return;
     const { client } = result;
-    const problem = handOverProblem(run, store);
-    if (problem) {
-      stopped = true;
-      say(`Temporal is back, but run ${run.runId} stays local: ${problem}`);
-    } else if (await run.handOver('temporal', `Temporal at ${settings.address} became reachable`)) {
+    const problem = stopped ? undefined : handOverProblem(run, store);
+    if (problem) say(`Temporal is back, but run ${run.runId} stays local: ${problem}`);
+    else if (!stopped && (await run.handOver('temporal', `Temporal at ${settings.address} became reachable`))) {
       stopped = true;
       settle({ client, ...(await startHandedOver(client, settings, store, run.runId, say)) });
       return;
     }
+    // Too large to move, or it ended or was asked to stop meanwhile: it finishes here.
+    stopped = true;
     await client.connection.close().catch(() => {});
   };
   const checkSafely = () => void check().catch((error: Error) => say(`checking Temporal failed: ${error.message}`));

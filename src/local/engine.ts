@@ -162,6 +162,7 @@ export class LocalRun {
   private stopInbox: (() => void) | undefined;
   private stateTimer: ReturnType<typeof setTimeout> | undefined;
   private ended = false;
+  private handingOver: Promise<boolean> | undefined;
 
   constructor(
     readonly engine: LocalEngine,
@@ -257,16 +258,19 @@ export class LocalRun {
    * without ending the run; the journal then holds all the other engine needs. False
    * (and the run goes on here) when the run ended or was asked to stop meanwhile.
    */
-  async handOver(to: string, reason: string): Promise<boolean> {
-    if (this.ended || this.interpreter.cancelRequested) return false;
-    await this.runtime.park();
-    if (this.ended || this.interpreter.cancelRequested) {
-      this.runtime.unpark();
-      return false;
-    }
-    this.runtime.record({ type: 'engine.handover', from: 'local', to, reason });
-    this.abandon();
-    return true;
+  handOver(to: string, reason: string): Promise<boolean> {
+    this.handingOver ??= (async () => {
+      if (this.ended || this.interpreter.cancelRequested) return false;
+      await this.runtime.park();
+      if (this.ended || this.interpreter.cancelRequested) {
+        this.runtime.unpark();
+        return false;
+      }
+      this.runtime.record({ type: 'engine.handover', from: 'local', to, reason });
+      this.abandon();
+      return true;
+    })();
+    return this.handingOver;
   }
 
   /** Stops journaling and lets the process exit without ending the run: a later `revo resume` continues it. */
