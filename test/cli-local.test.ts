@@ -261,7 +261,7 @@ describe('revo runs', () => {
       expect(lines[1]).toMatch(/^approvals-20260101-110000-list\s+approvals\s+running\s/);
       const ids = lines.slice(1).map((line) => line.split(/\s+/)[0]);
       expect(ids.indexOf(FAILED)).toBeLessThan(ids.indexOf(COMPLETED));
-      expect(lines.find((line) => line.startsWith(COMPLETED))).toMatch(/orders v3\s+completed\s+2026-01-01 00:00:00Z\s+3s\s+5$/);
+      expect(lines.find((line) => line.startsWith(COMPLETED))).toMatch(/orders v3\s+completed\s+local\s+2026-01-01 00:00:00Z\s+3s\s+5$/);
       expect(lines.find((line) => line.startsWith(FAILED))).toMatch(/refunds\s+failed\s/);
 
       const json = revo(['runs', '--json']);
