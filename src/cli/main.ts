@@ -11,6 +11,8 @@ import { diffCommand } from './commands/diff.js';
 import { graphCommand } from './commands/graph.js';
 import { historyCommand } from './commands/history.js';
 import { queryCommand } from './commands/query.js';
+import { replayCommand } from './commands/replay.js';
+import { rerunCommand } from './commands/rerun.js';
 import { resultCommand } from './commands/result.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
@@ -29,7 +31,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), startCommand(), resultCommand(), workerCommand(), schemaCommand(), catalogCommand(), graphCommand(), diffCommand(), testCommand(), devCommand(), deployCommand()]) {
+  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), replayCommand(), rerunCommand(), startCommand(), resultCommand(), workerCommand(), schemaCommand(), catalogCommand(), graphCommand(), diffCommand(), testCommand(), devCommand(), deployCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -15,7 +15,7 @@ import { connectClient, temporalSettings, type TemporalFlags } from '../temporal
 import { describe, temporalEvents, temporalRecord } from '../temporal/history.js';
 
 /** Temporal, for a run id no local run has: when it cannot be reached, the error says both. */
-async function clientFor(runId: string, flags: TemporalFlags): Promise<Client> {
+export async function clientFor(runId: string, flags: TemporalFlags): Promise<Client> {
   try {
     return await connectClient(temporalSettings(flags));
   } catch (err) {

@@ -1,0 +1,143 @@
+/**
+ * What `revo replay` and `revo rerun` start from: a run id (a local journal, or a
+ * Temporal run, fetched), a `revo history --json` export, or a Temporal history JSON
+ * file (`temporal workflow show --output json`, or the Web UI's download).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import { UsageError } from '../errors.js';
+import { HISTORY_FORMAT, type HistoryExport } from '../history/export.js';
+import type { RunOrigin } from '../local/engine.js';
+import { RunStore } from '../local/store.js';
+import type { TemporalFlags } from '../temporal/connection.js';
+import { readLocalRun } from './local-runs.js';
+import { whereRunIs } from './run-ids.js';
+
+export interface ReplaySource {
+  /** What was read, for the report: `run <id> (local journal)`, `file <path> (Temporal history)`… */
+  label: string;
+  runId: string;
+  /** Where the run ran (ended, or runs now): a rerun goes there unless told otherwise. */
+  engine: 'local' | 'temporal';
+  bundle: WorkflowBundle;
+  input: Json;
+  events: HistoryEvent[];
+  origin?: RunOrigin;
+  /**
+   * For a Temporal history: whether the current workflow code replays it (Temporal's own
+   * determinism check, command by command), and why not.
+   */
+  temporalReplay?: { ok: true } | { ok: false; problem: string };
+}
+
+export interface SourceOptions extends TemporalFlags {
+  /** The workflow id of a raw Temporal history file (it does not hold it; children's ids depend on it). */
+  workflowId?: string;
+}
+
+export async function replaySource(idOrFile: string, options: SourceOptions): Promise<ReplaySource> {
+  if (looksLikeFile(idOrFile)) return fileSource(idOrFile, options);
+  const store = new RunStore();
+  const { engine, runId } = whereRunIs(store, idOrFile);
+  if (engine === 'local') {
+    const run = readLocalRun(store, runId);
+    return {
+      label: `run ${runId} (local journal)`,
+      runId,
+      engine: 'local',
+      bundle: run.head.request.bundle,
+      input: run.head.request.input,
+      events: run.events,
+      ...(run.head.origin && { origin: run.head.origin }),
+    };
+  }
+  const [{ clientFor }, { fetchHistories, describe }, { startArgument }] = await Promise.all([
+    import('./temporal-runs.js'),
+    import('../temporal/history.js'),
+    import('../temporal/client.js'),
+  ]);
+  const client = await clientFor(runId, options);
+  try {
+    await describe(client, runId);
+    const [histories, argument] = await Promise.all([fetchHistories(client, runId), startArgument(client, runId)]);
+    const local = store.list().includes(runId) ? readLocalRun(store, runId).head.origin : undefined;
+    return {
+      label: `run ${runId} (Temporal history${histories.length > 1 ? `, ${histories.length} runs through continue-as-new` : ''})`,
+      runId,
+      engine: 'temporal',
+      bundle: argument.bundle,
+      input: argument.input,
+      ...(await temporalEvents(runId, histories)),
+      ...(local && { origin: local }),
+    };
+  } finally {
+    await client.connection.close();
+  }
+}
+
+function looksLikeFile(arg: string): boolean {
+  return arg.endsWith('.json') || arg.includes('/') || arg.includes('\\') || existsSync(arg);
+}
+
+async function fileSource(file: string, options: SourceOptions): Promise<ReplaySource> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file} is not JSON; give a run id, a \`revo history <runId> --json\` export, or a Temporal history (\`temporal workflow show --output json\`)`);
+  }
+  const exported = data as Partial<HistoryExport>;
+  if (exported?.format === HISTORY_FORMAT) {
+    if (!exported.bundle?.definition || !Array.isArray(exported.events)) throw new UsageError(`${file} is a Revo history export without its definition or events; export it again with: revo history <runId> --json`);
+    const engine = exported.engine === 'temporal' ? 'temporal' : 'local';
+    return { label: `file ${file} (Revo history export)`, runId: exported.runId ?? '', engine, bundle: exported.bundle, input: (exported.trigger?.input ?? null) as Json, events: exported.events };
+  }
+  const history = temporalHistoryIn(data);
+  if (!history) {
+    throw new UsageError(`${file} is neither a Revo history export (\`revo history <runId> --json\`) nor a Temporal history (\`temporal workflow show --output json\`)`);
+  }
+  const [{ historyFromJSON }, { defaultPayloadConverter }] = await Promise.all([import('@temporalio/common/lib/proto-utils.js'), import('@temporalio/common')]);
+  let parsed: ReturnType<typeof historyFromJSON>;
+  try {
+    parsed = historyFromJSON(history);
+  } catch (error) {
+    throw new UsageError(`${file} is not a readable Temporal history: ${(error as Error).message}`);
+  }
+  const payload = parsed.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const argument = payload ? defaultPayloadConverter.fromPayload<{ bundle?: WorkflowBundle; input?: Json }>(payload) : undefined;
+  if (!argument?.bundle?.definition) throw new UsageError(`${file} is a Temporal history, but not of a Revo run (its first event does not carry a Revo definition)`);
+  const workflowId = options.workflowId ?? (data as { workflowId?: string }).workflowId ?? 'replayed-history';
+  return {
+    label: `file ${file} (Temporal history)`,
+    runId: workflowId,
+    engine: 'temporal',
+    bundle: argument.bundle,
+    input: argument.input ?? null,
+    ...(await temporalEvents(workflowId, [{ runId: workflowId, history: parsed }])),
+  };
+}
+
+/** The `events` of a Temporal history JSON: the file itself, or under `history` (as Revo's fixtures keep them). */
+function temporalHistoryIn(data: unknown): { events: unknown[] } | undefined {
+  const candidate = (data as { history?: unknown })?.history ?? data;
+  const events = (candidate as { events?: unknown })?.events;
+  return Array.isArray(events) && events.length > 0 && typeof (events[0] as { eventType?: unknown })?.eventType !== 'undefined' ? (candidate as { events: unknown[] }) : undefined;
+}
+
+/** The events the workflow code reports while replaying the histories; a replay failure is Temporal's determinism check failing. */
+async function temporalEvents(workflowId: string, histories: Parameters<typeof import('../temporal/history.js').replayEvents>[1]): Promise<Pick<ReplaySource, 'events' | 'temporalReplay'>> {
+  const { replayEvents } = await import('../temporal/history.js');
+  try {
+    return { events: await replayEvents(workflowId, histories), temporalReplay: { ok: true } };
+  } catch (error) {
+    return { events: [], temporalReplay: { ok: false, problem: (error as Error).message } };
+  }
+}
