@@ -111,7 +111,8 @@ async function fileSource(file: string, options: SourceOptions): Promise<ReplayS
   } catch (error) {
     throw new UsageError(`${file} is not a readable Temporal history: ${(error as Error).message}`);
   }
-  const payload = parsed.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const started = parsed.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
   const argument = payload ? defaultPayloadConverter.fromPayload<{ bundle?: WorkflowBundle; input?: Json }>(payload) : undefined;
   if (!argument?.bundle?.definition) throw new UsageError(`${file} is a Temporal history, but not of a Revo run (its first event does not carry a Revo definition)`);
   const workflowId = options.workflowId ?? (data as { workflowId?: string }).workflowId ?? 'replayed-history';
@@ -121,7 +122,8 @@ async function fileSource(file: string, options: SourceOptions): Promise<ReplayS
     engine: 'temporal',
     bundle: argument.bundle,
     input: argument.input ?? null,
-    ...(await temporalEvents(workflowId, [{ runId: workflowId, history: parsed }])),
+    // The workflow reports its events under its Temporal run id, which the history's first event holds.
+    ...(await temporalEvents(workflowId, [{ runId: started?.originalExecutionRunId || started?.firstExecutionRunId || workflowId, history: parsed }])),
   };
 }
 
