@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
 import { addTemporalOptions } from '../temporal-options.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -6,6 +7,7 @@ import { useColor, write } from '../output.js';
 
 interface HistoryOptions extends TemporalFlags {
   json?: boolean;
+  html?: string;
   full?: boolean;
 }
 
@@ -15,6 +17,7 @@ export function historyCommand(): Command {
     .argument('<runId>', 'the run id (or a unique prefix of it)')
     .option('--json', 'print the run record (DSL.md §8) as JSON, with the definition and events `revo replay` reads')
     .option('--full', 'print inputs, outputs and payloads whole instead of cut to one line')
+    .option('--html <file>', 'write the run\'s timeline as one self-contained HTML page (- for stdout)')
     .addHelpText(
       'after',
       `
@@ -28,12 +31,24 @@ Exit codes: ${EXIT_CODES.ok} shown (whatever the run's status); ${EXIT_CODES.usa
 Examples:
   revo history order-20260101-120000-k3f9
   revo history order-2026 --full
+  revo history order-20260101-120000-k3f9 --html run.html
   revo history order-20260101-120000-k3f9 --json | jq '.steps[] | select(.status == "failed")'`,
     )
     .action(async (idOrPrefix: string, options: HistoryOptions) => {
       const { runHistory } = await import('../run-history.js');
       const run = await runHistory(idOrPrefix, options);
-      if (options.json) {
+      if (options.html !== undefined) {
+        const [{ historyExport }, { renderTimelinePage }] = await Promise.all([import('../../history/export.js'), import('../../history/html/page.js')]);
+        const page = renderTimelinePage(historyExport(run.record, run.bundle, run.events));
+        if (options.html === '-') await write(process.stdout, page);
+        else {
+          const { writeFile } = await import('node:fs/promises');
+          await writeFile(options.html, page).catch((error: Error) => {
+            throw new UsageError(`cannot write ${options.html}: ${error.message}`);
+          });
+          process.stderr.write(`revo: wrote ${options.html} (open it in a browser; it loads nothing from the network)\n`);
+        }
+      } else if (options.json) {
         const { historyExport } = await import('../../history/export.js');
         await write(process.stdout, `${JSON.stringify(historyExport(run.record, run.bundle, run.events), null, 2)}\n`);
       } else {
