@@ -34,9 +34,16 @@ export function renderTimelinePage(run: HistoryExport, now: number = Date.now())
   <div class="track">${r.bar ? `<span class="bar" data-status="${s.status}" data-key="${esc(s.key)}" style="${place(r.bar)}">${attempts}</span>` : ''}${r.compensation ? `<span class="compensation" data-status="${r.compensation.status}" style="${place(r.compensation)}" title="compensation ${esc(r.compensation.status)}"></span>` : ''}${retries}</div>
 </div>`;
   };
-  const markers = timeline.markers
-    // A label near the right edge is drawn to the left of its line, so it stays on the page.
-    .map((m) => `<div class="marker${m.at > timeline.length * 0.8 ? ' end' : ''}" data-marker="${m.kind}" style="left:${pct(m.at)}" title="${esc(m.label)}"><span>${esc(m.label)}</span></div>`)
+  // Labels of markers close together go on alternate lanes, so they do not cover each other.
+  let previous: { at: number; lane: number } | undefined;
+  const markers = [...timeline.markers]
+    .sort((a, b) => a.at - b.at)
+    .map((m) => {
+      const lane = previous && m.at - previous.at < timeline.length * 0.15 ? 1 - previous.lane : 0;
+      previous = { at: m.at, lane };
+      // A label near the right edge is drawn to the left of its line, so it stays on the page.
+      return `<div class="marker${m.at > timeline.length * 0.8 ? ' end' : ''}" data-marker="${m.kind}" data-lane="${lane}" style="left:${pct(m.at)}" title="${esc(m.label)}"><span>${esc(m.label)}</span></div>`;
+    })
     .join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<span style="left:${f * 100}%">${esc(duration(f * timeline.length))}</span>`).join('');
   const outcome = run.error ? `${run.error.type}: ${run.error.message}` : run.output !== undefined ? JSON.stringify(run.output) : '';

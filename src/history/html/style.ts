@@ -45,6 +45,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 340px; min-height: c
 .marker { position: absolute; top: 0; bottom: 0; border-left: 2px dashed #fab005; }
 .marker span { position: absolute; top: -1px; left: 3px; font-size: 10px; background: #fff9db; border: 1px solid #ffe066; padding: 0 3px; border-radius: 3px; white-space: nowrap; }
 .marker.end span { left: auto; right: 3px; }
+.marker[data-lane="1"] span { top: 16px; }
 .marker[data-marker=handover] { border-left: 3px solid #7048e8; } .marker[data-marker=handover] span { background: #f3f0ff; border-color: #b197fc; font-weight: 600; }
 .marker[data-marker=cancel], .marker[data-marker=rejected-signal] { border-left-color: var(--fail); } .marker[data-marker=cancel] span, .marker[data-marker=rejected-signal] span { background: #fff5f5; border-color: #ffa8a8; }
 #details { padding: 12px 16px; overflow: auto; max-height: calc(100vh - 90px); position: sticky; top: 0; }
