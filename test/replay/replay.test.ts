@@ -98,6 +98,15 @@ describe('replaying a recorded run', () => {
     expect(essence(replay.record)).toEqual(essence(result.record));
   });
 
+  it('a run that failed on its whole-run timeout: the stopped step replays with its recorded Timeout', async () => {
+    const yaml = 'revo: 1\nname: slow\ntimeout: 1s\nsteps:\n  - { id: a, set: { x: 1 } }\n  - { id: nap, sleep: 1h }\n';
+    const result = await runWorkflow(yaml, {});
+    expect(result.record.error).toMatchObject({ type: 'Timeout', step: 'nap' });
+    const replay = await replayRun(testBundle(yaml), {}, eventsOf(result));
+    expect(replay.divergence).toBeUndefined();
+    expect(essence(replay.record)).toEqual(essence(result.record));
+  });
+
   it('a child run: the parent replays on the child’s recorded result', async () => {
     const child = `revo: 1\nname: child\nsteps:\n  - { id: c, call: t.reserve, with: { c: 1 }, result: c }\noutput: { var: c }\n`;
     const parent = `revo: 1\nname: parent\nsteps:\n  - { id: kid, child: { workflow: ./child.yaml, input: {} }, result: got }\noutput: { var: got }\n`;
