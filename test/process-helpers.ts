@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'revo.js');
@@ -72,3 +73,29 @@ export const effect = {
 };
 `;
 
+
+/** A workflow that waits for an `approve` signal between two activities, with a query on the approval. */
+export const APPROVAL_WORKFLOW = `revo: 1
+name: approval
+signals:
+  approve: { schema: { type: object, required: [by], properties: { by: { type: string } } } }
+queries:
+  approver: { var: approval.by }
+steps:
+  - { id: a, call: test.effect, with: { step: a } }
+  - { id: w, wait: { signal: approve, timeout: 1m }, result: approval }
+  - { id: b, call: test.effect, with: { step: b } }
+output: { by: { var: approval.by } }
+`;
+
+/** A TCP port nothing listens on right now (for a server started later, or one that stays down). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

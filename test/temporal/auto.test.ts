@@ -7,14 +7,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { HistoryExport } from '../../src/history/export.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { ACTIVITIES, startRun, until, workspace, type Workspace } from '../process-helpers.js';
+import { ACTIVITIES, APPROVAL_WORKFLOW, freePort, startRun, until, workspace, type Workspace } from '../process-helpers.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
 const sharedAddress = inject('temporalAddress');
@@ -33,30 +32,6 @@ steps:
 ${STEPS.map((s) => `  - { id: ${s}, call: test.effect, with: { step: ${s} } }`).join('\n')}
 output: { last: { var: last } }
 `.replace('  - { id: s10, call: test.effect, with: { step: s10 } }', '  - { id: s10, call: test.effect, with: { step: s10 }, result: last }');
-
-const APPROVAL = `revo: 1
-name: approval
-signals:
-  approve: { schema: { type: object, required: [by], properties: { by: { type: string } } } }
-queries:
-  approver: { var: approval.by }
-steps:
-  - { id: a, call: test.effect, with: { step: a } }
-  - { id: w, wait: { signal: approve }, result: approval }
-  - { id: b, call: test.effect, with: { step: b } }
-output: { by: { var: approval.by } }
-`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A dev server of its own on a port chosen before it runs (so a run can be pointed at it while it is down). */
 async function laterServer() {
@@ -177,7 +152,7 @@ describe('revo run --engine auto', () => {
   });
 
   it('hands over a run waiting for a signal; signal, query, history and runs then reach it on Temporal', async () => {
-    const ws = autoWorkspace({ 'approval.yaml': APPROVAL });
+    const ws = autoWorkspace({ 'approval.yaml': APPROVAL_WORKFLOW });
     const later = await laterServer();
     const flags = ['--address', later.address];
     const run = await startRun(ws, ['approval.yaml', '--engine', 'auto', '--activities', 'activities.mjs', ...flags]);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { temporalCli as requiredCli } from './harness.js';
+import { freePort } from '../process-helpers.js';
 import { bundleWorkflow } from '../../src/cli/prepare.js';
 import { BUILTIN_ACTIVITIES } from '../../src/activities/builtins/index.js';
 import { specOf } from '../../src/activities/catalog.js';
@@ -25,17 +26,6 @@ steps:
   - { id: greet, call: core.echo, with: { greeting: hello }, result: greeting }
 output: { var: greeting }
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface DevProcess {
   child: ChildProcess;

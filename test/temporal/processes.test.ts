@@ -10,7 +10,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { testBundle } from '../engine/harness.js';
-import { ACTIVITIES, until, workspace } from '../process-helpers.js';
+import { ACTIVITIES, APPROVAL_WORKFLOW, until, workspace } from '../process-helpers.js';
 import { eventually, temporalCli } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
@@ -92,18 +92,7 @@ describe('revo worker', () => {
 describe('revo run --engine temporal and the commands that talk to a run', () => {
   const ws = workspace({
     'activities.mjs': ACTIVITIES,
-    'approval.yaml': `revo: 1
-name: approval
-signals:
-  approve: { schema: { type: object, required: [by], properties: { by: { type: string } } } }
-queries:
-  approver: { var: approval.by }
-steps:
-  - { id: a, call: test.effect, with: { step: a } }
-  - { id: w, wait: { signal: approve, timeout: 1m }, result: approval }
-  - { id: b, call: test.effect, with: { step: b } }
-output: { by: { var: approval.by } }
-`,
+    'approval.yaml': APPROVAL_WORKFLOW,
     'bad.yaml': `revo: 1\nname: bad\nsteps:\n  - { id: a, call: test.efect, with: { step: a } }\n`,
   });
   const taskQueue = unique('cli');
