@@ -97,7 +97,7 @@ export class LocalRuntime implements Runtime {
     }
     return new Promise((resolve) => {
       this.drained = resolve;
-      this.settled(0);
+      this.checkDrained();
     });
   }
 
@@ -113,9 +113,14 @@ export class LocalRuntime implements Runtime {
     while (this.gate) await this.gate.opened;
   }
 
-  /** One operation under way has ended (or none: a check). */
-  private settled(ended = 1): void {
-    this.inFlight -= ended;
+  /** An activity or awaited child has ended. */
+  private settled(): void {
+    this.inFlight--;
+    this.checkDrained();
+  }
+
+  /** Resolves park() once nothing is under way. */
+  private checkDrained(): void {
     if (this.inFlight > 0 || !this.drained) return;
     // Let the interpreter take the step after the one that ended, up to its next (waiting) operation.
     setImmediate(() => {
