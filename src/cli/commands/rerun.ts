@@ -17,7 +17,7 @@ interface RerunOptions extends TemporalFlags {
 export function rerunCommand(): Command {
   const command = new Command('rerun')
     .description('Start a new run with the input and the definition of an earlier one, and follow it to its end.')
-    .argument('<runId|file>', 'a run id (local or Temporal), or a `revo history --json` export')
+    .argument('<runId|file>', 'a run id (local or Temporal), a `revo history --json` export, or a Temporal history JSON file')
     .option('--current', 'use the run\'s workflow file as it is now instead of the recorded definition (the recorded input must still match its schema)')
     .addOption(new Option('-e, --engine <engine>', 'where to run it (default: where the earlier run ran)').choices(['local', 'temporal', 'auto']))
     .option('--activities <module>', 'activity modules (repeatable; default: the earlier run\'s, else activities/ beside its file)', repeatable)
