@@ -1,40 +1,81 @@
 #!/usr/bin/env node
-// Finds Chromium for the browser tests (CHROMIUM_PATH, else Debian's /usr/bin/chromium)
-// and, when there is none, installs Debian's package — the machines CI runs on start
-// with only what the project installs itself. Prints the path; fails loudly otherwise.
-import { execSync } from 'node:child_process';
+// Finds Chromium for the browser tests — CHROMIUM_PATH, else Debian's /usr/bin/chromium —
+// and, when there is none, installs Debian's package (as root, or through `sudo -n`): the
+// machines CI runs on start with only what the project installs itself. Prints what it
+// does; fails loudly (an Error, or exit status 1 from the command line) when it cannot.
+//
+//   node scripts/ensure-chromium.js      # prints the path of the Chromium binary
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const DEBIAN_PATH = '/usr/bin/chromium';
+export const DEBIAN_PATH = '/usr/bin/chromium';
 
-/** The Chromium binary to use, or undefined when there is none yet. */
-export function findChromium(env = process.env) {
+/**
+ * The Chromium binary to use: CHROMIUM_PATH when set (which must exist), else the first
+ * candidate that exists; undefined when there is none.
+ */
+export function findChromium({ env = process.env, exists = existsSync, candidates = [DEBIAN_PATH] } = {}) {
   if (env.CHROMIUM_PATH) {
-    if (!existsSync(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH is ${env.CHROMIUM_PATH}, which does not exist`);
+    if (!exists(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH is ${env.CHROMIUM_PATH}, which does not exist`);
     return env.CHROMIUM_PATH;
   }
-  return existsSync(DEBIAN_PATH) ? DEBIAN_PATH : undefined;
+  return candidates.find((path) => exists(path));
 }
 
-export function ensureChromium() {
-  const found = findChromium();
+/** The commands that install Debian's chromium package, as argument lists (no shell). */
+export function installSteps({ root }) {
+  const prefix = [...(root ? [] : ['sudo', '-n']), 'env', 'DEBIAN_FRONTEND=noninteractive'];
+  return [
+    [...prefix, 'apt-get', 'update'],
+    [...prefix, 'apt-get', 'install', '-y', '--no-install-recommends', 'chromium'],
+  ];
+}
+
+function runStep([command, ...args]) {
+  execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 9 * 60_000 });
+}
+
+function isRoot() {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/** Why a step failed, in one line. */
+function failure(error) {
+  if (error.code === 'ENOENT') return `${error.path ?? 'the command'} is not installed`;
+  if (error.signal) return `killed by ${error.signal}`;
+  if (typeof error.status === 'number') return `exit status ${error.status}`;
+  return String(error.message).split('\n')[0];
+}
+
+/**
+ * The path of a Chromium binary, installing Debian's package first when there is none.
+ * Options (for tests): env, exists, candidates as for findChromium; root (default: the
+ * process runs as root); run (runs one step, throws when it fails); log (one line).
+ */
+export function ensureChromium(options = {}) {
+  const { candidates = [DEBIAN_PATH], root = isRoot(), run = runStep, log = (line) => console.error(line) } = options;
+  const found = findChromium(options);
   if (found) return found;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const sudo = root ? '' : 'sudo -n ';
-  const command = `${sudo}apt-get update -qq && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium`;
-  console.error(`Chromium is not installed; installing Debian's package for the browser tests: ${command}`);
-  try {
-    execSync(command, { stdio: ['ignore', 'inherit', 'inherit'], shell: '/bin/sh' });
-  } catch (error) {
-    throw new Error(`could not install Chromium (${error.message.split('\n')[0]}); install Debian's "chromium" package, or set CHROMIUM_PATH to a Chromium binary`);
+  log(`ensure-chromium: no Chromium (CHROMIUM_PATH is not set and there is no ${candidates.join(' or ')}); installing Debian's chromium package${root ? '' : ' with sudo -n'}`);
+  for (const step of installSteps({ root })) {
+    log(`ensure-chromium: $ ${step.join(' ')}`);
+    try {
+      run(step);
+    } catch (error) {
+      throw new Error(
+        `could not install Chromium: \`${step.join(' ')}\` failed (${failure(error)})${root ? '' : '; installing needs root, or sudo without a password'}. ` +
+          `Install Debian's "chromium" package (apt-get install chromium), or set CHROMIUM_PATH to a Chromium binary.`,
+      );
+    }
   }
-  const installed = findChromium();
-  if (!installed) throw new Error(`apt-get installed chromium, but ${DEBIAN_PATH} is not there; set CHROMIUM_PATH`);
+  const installed = findChromium(options);
+  if (!installed) throw new Error(`apt-get installed chromium, but there is no ${candidates.join(' or ')}; set CHROMIUM_PATH to the Chromium binary`);
+  log(`ensure-chromium: installed ${installed}`);
   return installed;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     console.log(ensureChromium());
   } catch (error) {
