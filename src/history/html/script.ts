@@ -1,38 +1,70 @@
 /**
- * The page's script: a click on a step (or on the run's input/output) shows its details
- * in the side panel. Data comes from the JSON island; it is written with textContent
- * only, so no recorded value can become markup.
+ * The page's script. A click (or Enter / Space on a focused button) on anything with
+ * `data-panel` shows that panel (see details.ts) in `#details`; ArrowUp / ArrowDown move
+ * between steps, Escape clears the selection. The panels come from the JSON island and
+ * are written with textContent only, so no recorded value can become markup.
  */
 export const PAGE_SCRIPT = `
 (() => {
-  const data = JSON.parse(document.getElementById('revo-data').textContent);
-  const panel = document.getElementById('details');
-  const el = (tag, text, attrs) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v); return e; };
-  const pretty = (v) => (typeof v === 'string' ? v : JSON.stringify(v, null, 2));
-  const field = (name, value) => { if (value === undefined || value === null) return; panel.append(el('h3', name), el('pre', pretty(value), { 'data-field': name })); };
-  const select = (button) => { for (const b of document.querySelectorAll('[aria-current=true]')) b.removeAttribute('aria-current'); if (button) button.setAttribute('aria-current', 'true'); };
-  const showStep = (key, button) => {
-    const s = data.steps[key]; if (!s) return;
-    select(button); panel.replaceChildren(el('h2', s.key));
-    field('status', s.status + (s.engine ? ' (on ' + s.engine + ')' : ''));
-    field('kind', s.activity ? s.kind + ' ' + s.activity : s.kind);
-    field('attempts', s.attempts);
-    if (s.startedAt) field('time', s.startedAt + (s.endedAt ? ' → ' + s.endedAt : '') + (s.durationMs !== undefined ? ' (' + s.durationMs + ' ms)' : ''));
-    field('decision', s.decision);
-    field('input', s.input);
-    field('output', s.output);
-    field('error', s.error);
-    if (s.failedAttempts) field('retries', s.failedAttempts.map((f) => '#' + f.attempt + ' ' + f.error.type + ': ' + f.error.message + (f.retryInMs !== undefined ? ' (retried in ' + f.retryInMs + ' ms)' : '')).join('\\n'));
-    field('compensation', s.compensation);
+  'use strict';
+  const panels = JSON.parse(document.getElementById('revo-data').textContent).panels;
+  const details = document.getElementById('details');
+  const hint = [...details.childNodes].map((node) => node.cloneNode(true));
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+    for (const child of children) if (child !== null && child !== undefined) node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+    return node;
+  };
+  const select = (id) => {
+    for (const node of document.querySelectorAll('[aria-current]')) node.removeAttribute('aria-current');
+    if (id === null) return;
+    const step = id.startsWith('attempt:') ? 'step:' + id.slice(8, id.lastIndexOf(':')) : null;
+    for (const node of document.querySelectorAll('[data-panel]')) {
+      const panel = node.getAttribute('data-panel');
+      if (panel === id || (step !== null && panel === step && node.classList.contains('label'))) node.setAttribute('aria-current', 'true');
+    }
+  };
+  const show = (id) => {
+    const panel = panels[id];
+    if (!panel) return;
+    select(id);
+    details.setAttribute('data-panel-shown', id);
+    const facts = el('dl', { class: 'panel-facts' }, ...panel.facts.map(([name, value]) => el('div', { 'data-fact': name }, el('dt', {}, name), el('dd', {}, value))));
+    const blocks = panel.blocks.flatMap((block) => [
+      el('h3', {}, block.name),
+      el('pre', { 'data-field': block.name, tabindex: '0' }, 'json' in block ? JSON.stringify(block.json, null, 2) : block.text),
+    ]);
+    details.replaceChildren(
+      el('div', { class: 'panel-head' }, el('span', { class: 'panel-kind' }, panel.kind), panel.status ? el('span', { class: 'badge', 'data-status': panel.status }, panel.status) : null),
+      el('h2', {}, panel.title),
+      facts,
+      ...blocks,
+    );
+    details.scrollTop = 0;
+    // Laid out below the timeline (narrow windows): bring it into view.
+    const box = details.getBoundingClientRect();
+    if (box.top > window.innerHeight || box.bottom < 0) details.scrollIntoView({ block: 'start' });
   };
   document.addEventListener('click', (event) => {
+    const target = event.target instanceof Element ? event.target.closest('[data-panel]') : null;
+    if (target) show(target.getAttribute('data-panel'));
+  });
+  document.addEventListener('keydown', (event) => {
     const target = event.target instanceof Element ? event.target : null;
-    const step = target && target.closest('[data-step-key]');
-    if (step) return showStep(step.getAttribute('data-step-key'), step);
-    const bar = target && target.closest('.bar');
-    if (bar) return showStep(bar.getAttribute('data-key'), document.querySelector('[data-step-key="' + CSS.escape(bar.getAttribute('data-key')) + '"]'));
-    const run = target && target.closest('[data-run-field]');
-    if (run) { const name = run.getAttribute('data-run-field'); select(null); panel.replaceChildren(el('h2', 'run ' + name)); field(name, data.run[name]); }
+    if (event.key === 'Escape') {
+      select(null);
+      details.removeAttribute('data-panel-shown');
+      details.replaceChildren(...hint.map((node) => node.cloneNode(true)));
+      return;
+    }
+    if (!target || !target.classList.contains('label') || (event.key !== 'ArrowDown' && event.key !== 'ArrowUp')) return;
+    const labels = [...document.querySelectorAll('button.label')];
+    const next = labels[labels.indexOf(target) + (event.key === 'ArrowDown' ? 1 : -1)];
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
   });
 })();
 `;

@@ -1,0 +1,31 @@
+/** A real run of the order fixture through the CLI (`revo run`, then `revo signal`), and a hand-over put into its journal. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Json } from '../../interpreter/model.js';
+import { startRun, until, workspace, type Workspace } from '../process-helpers.js';
+import { ORDER_ACTIVITIES, orderWorkflow } from './fixture.js';
+
+/** Runs the fixture to its end (it fails at `ship`, after compensating); `note` goes into the charge, `approval` is the signal's payload. */
+export async function orderRun(note: string, approval: Json): Promise<{ ws: Workspace; runId: string }> {
+  const ws = workspace({ 'order.yaml': orderWorkflow(note), 'activities.mjs': ORDER_ACTIVITIES });
+  const run = await startRun(ws, ['order.yaml', '--activities', 'activities.mjs']);
+  await until(() => ws.revo(['query', run.runId]).stdout.includes('"gate"'), 'the wait for the signal');
+  const sent = ws.revo(['signal', run.runId, 'approve', JSON.stringify(approval)]);
+  if (sent.status !== 0) throw new Error(`revo signal failed: ${sent.stderr}`);
+  const code = await run.exited;
+  if (code !== 1) throw new Error(`the run should fail at ship (exit 1), exited ${code}: ${run.stderr()}`);
+  return { ws, runId: run.runId };
+}
+
+/**
+ * Puts an `engine.handover` local → temporal into the run's journal right after `afterKey`
+ * completed, as `--engine auto` writes it (the steps after it then count as run on Temporal).
+ */
+export function insertHandover(ws: Workspace, runId: string, afterKey: string, reason = 'Temporal became reachable'): void {
+  const journal = join(ws.env.REVO_HOME, 'runs', `${runId}.jsonl`);
+  const lines = readFileSync(journal, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; key?: string; at?: number });
+  const index = lines.findIndex((e) => e.type === 'step.completed' && e.key === afterKey);
+  if (index === -1) throw new Error(`no step.completed of ${afterKey} in ${journal}`);
+  lines.splice(index + 1, 0, { type: 'engine.handover', from: 'local', to: 'temporal', reason, at: lines[index]!.at! + 1 } as (typeof lines)[number]);
+  writeFileSync(journal, `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
+}
