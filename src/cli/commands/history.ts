@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
@@ -26,15 +27,24 @@ journal says is running but no process holds shows as interrupted (continue it w
 \`revo resume <runId>\`). A run id that no local run has is a run on Temporal: its record is
 rebuilt by replaying its Temporal history (no worker needed), with the same fields.
 
-Exit codes: ${EXIT_CODES.ok} shown (whatever the run's status); ${EXIT_CODES.usage} unknown run id or unreadable journal.
+--html writes a timeline page: a bar per step (and per attempt of a retried step, with
+the retry errors), decisions, signals, compensations, logs and hand-overs between engines;
+click anything for its input, output and error. One file with its style and script inside:
+it loads nothing from the network, so it can be attached to a ticket as it is.
+
+Exit codes: ${EXIT_CODES.ok} shown (whatever the run's status); ${EXIT_CODES.usage} unknown run id, unreadable journal, or a
+page that cannot be written.
 
 Examples:
   revo history order-20260101-120000-k3f9
   revo history order-2026 --full
   revo history order-20260101-120000-k3f9 --html run.html
+  revo history order-20260101-120000-k3f9 --html - | gzip > run.html.gz
   revo history order-20260101-120000-k3f9 --json | jq '.steps[] | select(.status == "failed")'`,
     )
     .action(async (idOrPrefix: string, options: HistoryOptions) => {
+      if (options.html === '') throw new UsageError('--html needs a file to write the page to (or - for stdout)');
+      if (options.html !== undefined && options.json) throw new UsageError('--html and --json write different things: use one of them');
       const { runHistory } = await import('../run-history.js');
       const run = await runHistory(idOrPrefix, options);
       if (options.html !== undefined) {
@@ -42,11 +52,12 @@ Examples:
         const page = renderTimelinePage(historyExport(run.record, run.bundle, run.events));
         if (options.html === '-') await write(process.stdout, page);
         else {
+          const file = options.html;
           const { writeFile } = await import('node:fs/promises');
-          await writeFile(options.html, page).catch((error: Error) => {
-            throw new UsageError(`cannot write ${options.html}: ${error.message}`);
+          await writeFile(file, page).catch((error: NodeJS.ErrnoException) => {
+            throw new UsageError(`cannot write the page to ${file}: ${whyNotWritten(error, file)}`);
           });
-          process.stderr.write(`revo: wrote ${options.html} (open it in a browser; it loads nothing from the network)\n`);
+          process.stderr.write(`revo: wrote ${file} (open it in a browser; it loads nothing from the network)\n`);
         }
       } else if (options.json) {
         const { historyExport } = await import('../../history/export.js');
@@ -58,4 +69,25 @@ Examples:
       if (run.cutOff) process.stderr.write(`revo: the journal of ${run.runId} ends in a partial line (its process was killed while writing); that line is not shown.\n`);
     });
   return addTemporalOptions(command);
+}
+
+/** Why a file could not be written, in words. */
+function whyNotWritten(error: NodeJS.ErrnoException, file: string): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return `the directory ${dirname(file)} does not exist`;
+    case 'ENOTDIR':
+      return `${dirname(file)} is not a directory`;
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return error.message;
+  }
 }
