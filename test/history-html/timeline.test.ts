@@ -80,12 +80,36 @@ describe('the timeline of a run', () => {
   it('puts signals, rejected signals and hand-overs on the axis, on separate label lanes when close', async () => {
     const timeline = timelineOf(await orderExport());
     expect(timeline.markers).toEqual([
-      { kind: 'signal', index: 0, at: 0, label: 'signal approve', lane: 0 },
-      { kind: 'rejected-signal', index: 0, at: 300, label: 'rejected approve', lane: 0 },
-      { kind: 'handover', index: 0, at: 300, label: 'local → temporal', lane: 1 },
+      { kind: 'signal', index: 0, at: 0, label: 'signal approve', lane: 0, end: false },
+      { kind: 'rejected-signal', index: 0, at: 300, label: 'rejected approve', lane: 0, end: true },
+      { kind: 'handover', index: 0, at: 300, label: 'local → temporal', lane: 1, end: true },
     ]);
     expect(timeline.lanes).toBe(2);
     expect(timeline.rows.filter((r) => r.step.engine === 'temporal').map((r) => r.step.key)).toEqual(['reserve~/release', 'charge~/refund', 'gate', 'label', 'print', 'handwrite', 'ship']);
+  });
+
+  it('gives marker labels that would overlap their own lanes, drawn to the left near the end of the axis', () => {
+    const at = (ms: number) => 1_700_000_000_000 + ms;
+    const signal = (ms: number, name: string, seq: number): HistoryEvent => ({ type: 'signal.received', name, payload: null, seq, at: at(ms) });
+    const record = RunRecorder.fold([
+      { type: 'run.started', runId: 'r', workflowId: 'r', workflow: 'w', hash: 'h', engine: 'local', trigger: { by: 'cli', input: null }, at: at(0) },
+      signal(0, 'a', 1),
+      signal(10, 'b', 2),
+      signal(20, 'c', 3),
+      { type: 'engine.handover', from: 'local', to: 'temporal', reason: 'back', at: at(520) },
+      signal(880, 'approve', 4),
+      signal(990, 'x', 5),
+      { type: 'run.completed', output: null, at: at(1000) },
+    ]);
+    // Labels are some 10-25% of the axis wide: a, b, c stack; the hand-over's label and approve's (drawn leftwards) would meet.
+    expect(timelineOf(record).markers.map((m) => `${m.label}@${m.at} lane ${m.lane}${m.end ? ' end' : ''}`)).toEqual([
+      'signal a@0 lane 0',
+      'signal b@10 lane 1',
+      'signal c@20 lane 2',
+      'local → temporal@520 lane 0',
+      'signal approve@880 lane 1 end',
+      'signal x@990 lane 0 end',
+    ]);
   });
 
   it('lists the run events in the order they happened, with the steps they concern', async () => {
@@ -105,7 +129,7 @@ describe('the timeline of a run', () => {
 
   it('marks the cancel request of a cancelled run', async () => {
     const timeline = timelineOf(await cancelledExport());
-    expect(timeline.markers).toEqual([{ kind: 'cancel', index: 0, at: 0, label: 'cancel requested', lane: 0 }]);
+    expect(timeline.markers).toEqual([{ kind: 'cancel', index: 0, at: 0, label: 'cancel requested', lane: 0, end: false }]);
     expect(timeline.events.map((e) => e.kind)).toEqual(['cancel', 'compensation']);
     expect(timeline.rows.find((r) => r.step.key === 'book')!.compensation).toEqual({ from: 0, to: 0, status: 'completed' });
   });

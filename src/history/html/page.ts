@@ -103,7 +103,9 @@ function header(run: HistoryExport, timeline: Timeline, description: string | un
   <dl class="facts">
     ${fact('id', 'run', `<code>${esc(run.runId)}</code>`)}
     ${fact('engine', run.handovers.length > 0 ? 'engines' : 'engine', esc(engines))}
-    ${fact('trigger', 'started by', `${esc(run.trigger.by || '-')} <button type="button" class="link" data-panel="run:input" aria-label="show the run's input">input <code>${esc(clip(input, 60))}</code></button>`)}
+    ${fact('trigger', 'started by', `${esc(run.trigger.by || '-')} <button type="button" class="link" data-panel="run:input">input</button> <code class="preview">${esc(clip(input, 60))}</code>`)}
+  </dl>
+  <dl class="facts">
     ${fact('started', 'started', esc(stamp(run.startedAt) ?? '-'))}
     ${fact('ended', 'ended', esc(endStamp(run.startedAt, run.endedAt) ?? (run.status === 'running' ? 'still running' : '-')))}
     ${fact('duration', 'duration', `${esc(duration(timeline.length))}${run.status === 'running' ? ' so far' : ''}`)}
@@ -155,7 +157,7 @@ function row(r: TimelineRow, timeline: Timeline, handedOver: boolean): string {
 
 function marker(m: TimelineMarker, timeline: Timeline): string {
   const hook = m.kind === 'cancel' ? 'data-cancel=""' : `data-${m.kind}="${m.index}"`;
-  const end = m.at > timeline.length * 0.75 ? ' end' : '';
+  const end = m.end ? ' end' : '';
   return `<div class="marker${end}" data-marker="${m.kind}" ${hook} data-lane="${m.lane}" style="left:${pct(m.at, timeline)};--lane:${m.lane}"><button type="button" class="marker-label" data-panel="${m.kind}:${m.index}" title="${esc(`${m.label} at +${duration(m.at)}`)}">${esc(m.label)}</button></div>`;
 }
 

@@ -30,11 +30,12 @@ h1 { margin: 0; font-size: 20px; font-weight: 650; letter-spacing: -.01em; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 11.5px; font-weight: 600; color: var(--c); background: color-mix(in srgb, var(--c) 12%, #fff); border: 1px solid color-mix(in srgb, var(--c) 40%, #fff); }
 .facts { display: flex; flex-wrap: wrap; gap: 6px 24px; margin: 10px 0 0; }
 .facts div { display: flex; align-items: baseline; gap: 6px; min-width: 0; }
+.facts + .facts { margin-top: 4px; }
 .facts dt { color: var(--mute); font-size: 11px; text-transform: uppercase; letter-spacing: .04em; }
 .facts dd { margin: 0; font-weight: 500; overflow-wrap: anywhere; }
 .facts code { font-size: 12px; }
 button.link { background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; text-decoration: underline; text-underline-offset: 2px; }
-button.link code { color: var(--mute); text-decoration: none; display: inline-block; font-size: 11.5px; }
+.facts code.preview { color: var(--mute); font-size: 11.5px; }
 .outcome { margin: 10px 0 0; display: flex; gap: 8px; align-items: baseline; }
 .outcome code { background: var(--soft); border: 1px solid var(--line); padding: 1px 6px; border-radius: 4px; font-size: 12px; overflow-wrap: anywhere; }
 .outcome[data-status=failed] code, .outcome[data-status=cancelled] code { color: var(--c); background: color-mix(in srgb, var(--c) 6%, #fff); border-color: color-mix(in srgb, var(--c) 30%, #fff); }

@@ -45,8 +45,10 @@ export interface TimelineMarker {
   index: number;
   at: number;
   label: string;
-  /** Label lane (0 at the top): labels of markers close together go on different lanes. */
+  /** Label lane (0 at the top): labels that would overlap go on different lanes. */
   lane: number;
+  /** The label is drawn to the left of the line (it would run off the end of the axis otherwise, and there is more room on the left). */
+  end: boolean;
 }
 
 export type EventKind = MarkerKind | 'compensation' | 'log';
@@ -129,7 +131,7 @@ export function timelineOf(record: RunRecord, now: number = Date.now(), events?:
     walk(step.key, 1);
   }
 
-  const markers: Omit<TimelineMarker, 'lane'>[] = [];
+  const markers: Omit<TimelineMarker, 'lane' | 'end'>[] = [];
   const list: TimelineEvent[] = [];
   const add = (kind: EventKind, index: number, at: string | undefined, text: string, marker?: string, step?: string) => {
     const t = ms(at);
@@ -204,19 +206,29 @@ function rowOf(step: StepRecord, depth: number, rel: (t: number) => number, runE
   return row;
 }
 
+/** The narrowest the axis is drawn (px), and a label's width there (px): labels are 11px system-ui text with padding. */
+const AXIS_PX = 520;
+const labelPx = (label: string) => label.length * 6.5 + 16;
+
 /**
- * Puts each marker on the first label lane where it does not come within `gap` of the
- * axis (15%) after the previous label there: labels are some 10% of the axis wide.
+ * Puts each marker's label on the first lane where it overlaps no other label, drawn to
+ * the right of its line, or to the left when it would run off the end of the axis.
  */
-function lanesOf(markers: Omit<TimelineMarker, 'lane'>[], length: number, gap = 0.15, max = 3): TimelineMarker[] {
-  const ends: number[] = [];
+function lanesOf(markers: Omit<TimelineMarker, 'lane' | 'end'>[], length: number, max = 4): TimelineMarker[] {
+  const lanes: [number, number][][] = [];
+  const gap = (4 / AXIS_PX) * length;
   return [...markers]
     .sort((a, b) => a.at - b.at)
     .map((marker) => {
-      let lane = ends.findIndex((end) => marker.at - end >= gap * length);
-      if (lane === -1) lane = ends.length < max ? ends.length : ends.indexOf(Math.min(...ends));
-      ends[lane] = marker.at;
-      return { ...marker, lane };
+      const width = (labelPx(marker.label) / AXIS_PX) * length;
+      const end = marker.at + width > length && marker.at > length / 2;
+      const span: [number, number] = end ? [marker.at - width, marker.at] : [marker.at, marker.at + width];
+      const overlaps = (lane: [number, number][]) => lane.filter(([from, to]) => span[0] < to + gap && from < span[1] + gap).length;
+      let lane = lanes.findIndex((l) => overlaps(l) === 0);
+      if (lane === -1 && lanes.length < max) lane = lanes.length;
+      if (lane === -1) lane = lanes.reduce((best, l, i) => (overlaps(l) < overlaps(lanes[best]!) ? i : best), 0);
+      (lanes[lane] ??= []).push(span);
+      return { ...marker, lane, end };
     });
 }
 
