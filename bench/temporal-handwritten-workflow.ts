@@ -2,7 +2,7 @@
  * The benchmark's baseline: what a developer would write by hand in TypeScript for the
  * workflows bench/temporal.ts gives Revo as YAML. Same activity (`bench.step`, through
  * the same typed-activity wrapper, so it takes and returns what Revo's calls do), same
- * activity options as Revo's engine defaults (DSL.md §5), same input, same output.
+ * activity options as Revo's engine defaults (docs/dsl.md#errors-timeouts-and-retries), same input, same output.
  * Bundled into the benchmark's workflow code next to the `revo` workflow.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';

@@ -1,7 +1,7 @@
 import type { CallOptions, Json, WorkflowDefinition } from './model.js';
 
 /**
- * Everything a run needs, by value (ARCHITECTURE.md: the definition travels as the
+ * Everything a run needs, by value (docs/architecture.md: the definition travels as the
  * workflow argument). Built outside the interpreter by the loader, which resolves
  * child references and reads the activities' own default options.
  */
@@ -11,7 +11,7 @@ export interface WorkflowBundle {
   hash: string;
   /** The definitions `child.workflow` references name, keyed by the reference as written. */
   children: { [reference: string]: WorkflowBundle };
-  /** Option level 5 of DSL.md §5: each called activity's own defaults. */
+  /** Option level 5 of docs/dsl.md#errors-timeouts-and-retries: each called activity's own defaults. */
   activityDefaults: { [activity: string]: CallOptions };
 }
 

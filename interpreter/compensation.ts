@@ -1,5 +1,5 @@
 /**
- * Unwinding the compensation stack (DSL.md §6): most recent first, each shielded from
+ * Unwinding the compensation stack (docs/dsl.md#compensation-sagas): most recent first, each shielded from
  * cancellation, each failure recorded and the next one tried.
  */
 import { Cancellation } from './cancellation.js';

@@ -7,7 +7,7 @@ import type { StepKey } from './history.js';
 import type { Step, WorkflowDefinition } from './model.js';
 import type { Runtime } from './runtime.js';
 
-/** A completed call's compensation, waiting on the stack (DSL.md §6). */
+/** A completed call's compensation, waiting on the stack (docs/dsl.md#compensation-sagas). */
 export interface Compensation {
   /** The key of the call step that pushed it. */
   key: StepKey;

@@ -1,5 +1,5 @@
 /**
- * Continue-as-new (ARCHITECTURE.md): a long top-level `while` or `foreach` ends the
+ * Continue-as-new (docs/architecture.md): a long top-level `while` or `foreach` ends the
  * engine's current run at an iteration boundary and hands a new run everything the
  * interpreter needs to go on. Plain JSON: it travels as a workflow argument.
  */

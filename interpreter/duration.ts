@@ -1,4 +1,4 @@
-/** Durations of DSL.md §2: one or more `<integer><unit>` parts, units ms s m h d. */
+/** Durations of docs/dsl.md#durations: one or more `<integer><unit>` parts, units ms s m h d. */
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 export const DURATION_PATTERN = '^([0-9]+(ms|s|m|h|d))+$';

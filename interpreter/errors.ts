@@ -1,4 +1,4 @@
-/** Error types of DSL.md §5. Activities and `fail` steps may raise others. */
+/** Error types of docs/dsl.md#errors-timeouts-and-retries. Activities and `fail` steps may raise others. */
 export const ERROR_TYPES = [
   'InvalidInput', 'InvalidOutput', 'ExpressionError', 'Timeout', 'Transient', 'RateLimited',
   'BadRequest', 'Unauthorized', 'NotFound', 'Conflict', 'LoopLimitExceeded', 'Cancelled', 'ActivityError',

@@ -1,5 +1,5 @@
 /**
- * Evaluating expressions and templates (DSL.md §3) against a scope. JSON Logic is
+ * Evaluating expressions and templates (docs/dsl.md#expressions-and-templates) against a scope. JSON Logic is
  * json-logic-js, hardened: `method` and `log` are removed, and `var` reads only own
  * properties and refuses the segments that reach prototypes, for paths computed at
  * run time too.

@@ -1,6 +1,6 @@
 /**
  * The events a run emits. The interpreter emits the step and run events; engines add
- * their own (attempts, signals). A run record (DSL.md §8) is a fold of these events
+ * their own (attempts, signals). A run record (docs/history.md#the-run-record) is a fold of these events
  * (see record.ts), whichever engine produced them.
  */
 import type { Json } from './model.js';

@@ -1,5 +1,5 @@
 /**
- * The definition model: a workflow definition as plain JSON, exactly as DSL.md
+ * The definition model: a workflow definition as plain JSON, exactly as docs/dsl.md
  * describes it. The loader produces it, the validator checks it, the interpreter
  * walks it, and schema/workflow.schema.json describes the same shape (a test keeps
  * the two in agreement).
@@ -11,7 +11,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** A JSON Logic expression, evaluated against the scope. */
 export type Expression = Json;
 
-/** Any YAML value in which JSON Logic expressions are evaluated (see DSL.md §3). */
+/** Any YAML value in which JSON Logic expressions are evaluated (see docs/dsl.md#expressions-and-templates). */
 export type Template = Json;
 
 /** `<integer><unit>` parts with units ms, s, m, h, d: `500ms`, `1h30m`. */

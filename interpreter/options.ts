@@ -1,4 +1,4 @@
-/** Effective options of a call step (DSL.md §5): merged field by field, first found wins. */
+/** Effective options of a call step (docs/dsl.md#errors-timeouts-and-retries): merged field by field, first found wins. */
 import { parseDuration } from './duration.js';
 import type { CallOptions, CallStep, RetryPolicy, WorkflowDefinition } from './model.js';
 

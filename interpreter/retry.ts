@@ -1,4 +1,4 @@
-/** Whether and when a failed attempt is retried (DSL.md §5). Used by engines that retry themselves. */
+/** Whether and when a failed attempt is retried (docs/dsl.md#errors-timeouts-and-retries). Used by engines that retry themselves. */
 import { NEVER_RETRY, type WorkflowError } from './errors.js';
 import type { EffectiveRetry } from './options.js';
 

@@ -31,7 +31,7 @@ export interface ContinuedOutcome {
   continuation: Continuation;
 }
 
-/** The built-in `state` query (DSL.md §7). */
+/** The built-in `state` query (docs/dsl.md#signals-and-queries). */
 export interface RunStateView {
   status: RunStatus;
   currentSteps: StepKey[];

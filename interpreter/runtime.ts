@@ -1,5 +1,5 @@
 /**
- * The seam between the pure interpreter and an engine (ARCHITECTURE.md). The
+ * The seam between the pure interpreter and an engine (docs/architecture.md). The
  * interpreter asks the Runtime for everything that is not pure; the local engine
  * and the Temporal workflow each implement it once.
  *

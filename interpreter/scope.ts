@@ -1,4 +1,4 @@
-/** The run's variables (DSL.md §3 "Scope and variables"). */
+/** The run's variables (docs/dsl.md#variables-and-scope). */
 import { WorkflowError } from './errors.js';
 import { FORBIDDEN_SEGMENTS } from './expression-syntax.js';
 import type { Scope } from './expressions.js';

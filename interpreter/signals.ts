@@ -1,5 +1,5 @@
 /**
- * Signals buffered from the start of the run (DSL.md §7): a `wait` takes the oldest
+ * Signals buffered from the start of the run (docs/dsl.md#signals-and-queries): a `wait` takes the oldest
  * unconsumed signal of its name. Both engines keep one of these; payload checks happen
  * before delivery, in the engine, which has the schema validator.
  */

@@ -12,7 +12,7 @@ function importsOf(source: string): string[] {
 }
 
 describe('interpreter/', () => {
-  it('imports nothing from Node, Temporal or the file system (ARCHITECTURE.md)', () => {
+  it('imports nothing from Node, Temporal or the file system (docs/architecture.md)', () => {
     const files = readdirSync(INTERPRETER, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(0);
     const offending: string[] = [];

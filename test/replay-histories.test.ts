@@ -1,5 +1,5 @@
 /**
- * Determinism guard (ARCHITECTURE.md): the Temporal histories recorded from the
+ * Determinism guard (docs/architecture.md): the Temporal histories recorded from the
  * definitions/ examples (test/fixtures/histories, written by the parity test with
  * REVO_RECORD_HISTORIES=1) must replay against the current workflow code. A change
  * to the interpreter that would issue different commands for an existing history

@@ -25,7 +25,7 @@ async function schemaErrors(text: string): Promise<string[]> {
 
 const HEAD = 'revo: 1\nname: demo\n';
 
-/** A definition that uses every field of DSL.md. */
+/** A definition that uses every field of the DSL (docs/dsl.md). */
 const FULL = `revo: 1
 name: order-fulfilment
 version: "1.4.0"
@@ -157,7 +157,7 @@ describe('the schema file', () => {
 });
 
 describe('valid definitions', () => {
-  it('accept every field of DSL.md', async () => {
+  it('accept every field of the DSL (docs/dsl.md)', async () => {
     expect(await schemaErrors(FULL)).toEqual([]);
   });
 

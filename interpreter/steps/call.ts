@@ -1,4 +1,4 @@
-/** `call`: run a typed activity through the engine (DSL.md §3, §5, §6). */
+/** `call`: run a typed activity through the engine (docs/dsl.md (steps, retries, compensation)). */
 import { copyScope, assign } from '../scope.js';
 import { render } from '../expressions.js';
 import type { CallStep } from '../model.js';

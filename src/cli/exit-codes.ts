@@ -1,4 +1,4 @@
-/** Exit codes of the command-line contract (ARCHITECTURE.md). */
+/** Exit codes of the command-line contract (docs/architecture.md). */
 export const EXIT_CODES = {
   /** Success. */
   ok: 0,

@@ -1,4 +1,4 @@
-/** The connection flags every command that talks to Temporal takes (ARCHITECTURE.md env variables are the defaults). */
+/** The connection flags every command that talks to Temporal takes (the documented env variables are the defaults). */
 import { Option, type Command } from 'commander';
 
 

@@ -1,5 +1,5 @@
 /**
- * The file `revo history <runId> --json` writes: the run record (DSL.md §8) plus what
+ * The file `revo history <runId> --json` writes: the run record (docs/history.md#the-run-record) plus what
  * rebuilds it — the definition as it ran and every history event — so `revo replay`
  * and `revo rerun` can work from the file alone, on any machine.
  */

@@ -1,5 +1,5 @@
 /**
- * The run record of DSL.md §8, folded from history events. Pure, so every engine and
+ * The run record of docs/history.md#the-run-record, folded from history events. Pure, so every engine and
  * every tool (history, live view, tests, replay) builds it the same way.
  */
 import type { Decision, ErrorInfo, HistoryEvent, StepKey, TriggerInfo } from '../../interpreter/history.js';

@@ -1,5 +1,5 @@
 /**
- * A run's definitions by value (ARCHITECTURE.md): the workflow, every child it
+ * A run's definitions by value (docs/architecture.md): the workflow, every child it
  * references (recursively), and the own default options of the activities they call.
  */
 import type { WorkflowBundle } from '../../interpreter/bundle.js';

@@ -1,5 +1,5 @@
 /**
- * A call step's effective options (DSL.md §5) as Temporal activity options. Pure:
+ * A call step's effective options (docs/dsl.md#errors-timeouts-and-retries) as Temporal activity options. Pure:
  * used inside the workflow sandbox.
  */
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';

@@ -15,7 +15,7 @@ export const WORKFLOW_TYPE = 'revo';
 /** `REVO_TASK_QUEUE`, else this. */
 export const DEFAULT_TASK_QUEUE = 'revo';
 
-/** The workflow's argument: the definition travels by value (ARCHITECTURE.md). */
+/** The workflow's argument: the definition travels by value (docs/architecture.md). */
 export interface RevoWorkflowInput {
   bundle: WorkflowBundle;
   input: Json;

@@ -1,6 +1,6 @@
 /**
  * Where Temporal is and how to reach it: flags, then the environment variables the
- * `temporal` CLI also reads, then the defaults of ARCHITECTURE.md.
+ * `temporal` CLI also reads, then the documented defaults (docs/temporal.md#connecting-to-a-cluster).
  */
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * The run record of a Temporal run (DSL.md §8), rebuilt by replaying its history
+ * The run record of a Temporal run (docs/history.md#the-run-record), rebuilt by replaying its history
  * through the workflow code: the workflow reports each interpreter event to a sink,
  * and a replay calls it again, so the record comes out exactly as the run made it —
  * no worker needs to be running, and the run may have ended long ago.

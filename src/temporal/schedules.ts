@@ -1,5 +1,5 @@
 /**
- * A workflow's `schedule:` (DSL.md §1) as a Temporal Schedule: `revo deploy` creates
+ * A workflow's `schedule:` (docs/dsl.md#the-file) as a Temporal Schedule: `revo deploy` creates
  * or updates one per scheduled workflow, id `revo-<workflow name>`. Its action starts
  * the one `revo` workflow type with the definition by value, exactly as `revo start`
  * does, so a scheduled run never depends on files either.

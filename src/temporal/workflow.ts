@@ -67,7 +67,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   const declared = definition.signals ?? {};
   for (const [name, { schema }] of Object.entries(declared)) {
     setHandler(defineSignal<[Json?]>(name), (payload = null) => {
-      // A bad payload is refused and the run goes on (DSL.md §7); `revo signal` checks before sending.
+      // A bad payload is refused and the run goes on (docs/dsl.md#signals-and-queries); `revo signal` checks before sending.
       const problem = schemaProblem(schema, payload);
       if (problem) runtime.record({ type: 'signal.rejected', name, reason: `payload does not match the signal's schema: ${problem}` });
       else runtime.deliverSignal(name, payload);

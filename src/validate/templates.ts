@@ -1,5 +1,5 @@
 /**
- * Where a definition holds templates and expressions (DSL.md §3), for the checks
+ * Where a definition holds templates and expressions (docs/dsl.md#expressions-and-templates), for the checks
  * that look inside them. Shared by the semantic checks; reads schema-valid JSON only.
  */
 import type { Json, Step, WorkflowDefinition } from '../../interpreter/model.js';

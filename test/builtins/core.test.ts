@@ -25,7 +25,7 @@ function fakeContext(activity: string): ActivityContext & { logs: Logged[] } {
 }
 
 describe('built-in catalog', () => {
-  it('has exactly the activities of DSL.md §4', () => {
+  it('has exactly the activities of docs/dsl.md#activities', () => {
     expect(BUILTIN_ACTIVITIES.map((a) => a.name)).toEqual(['core.echo', 'core.log', 'http.request']);
     for (const activity of BUILTIN_ACTIVITIES) expect(activity.defaults).toBeUndefined();
   });
@@ -111,7 +111,7 @@ describe('core.log', () => {
     expect(context.logs).toEqual([]);
   });
 
-  it('declares the schema of DSL.md §4', () => {
+  it('declares the schema of docs/dsl.md#activities', () => {
     expect(coreLog.input).toMatchObject({
       type: 'object',
       required: ['message'],

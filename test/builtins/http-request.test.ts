@@ -127,7 +127,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('http.request statuses (DSL.md §4)', () => {
+describe('http.request statuses (docs/dsl.md#activities)', () => {
   const successes: [number, number][] = [
     [200, 200],
     [201, 201],

@@ -1,4 +1,4 @@
-/** DSL.md §3 `child`, and §6: a failing child unwinds its own compensations before the parent's. */
+/** docs/dsl.md#steps `child`, and §6: a failing child unwinds its own compensations before the parent's. */
 import { describe, expect, it } from 'vitest';
 import { runWorkflow, stepOf, testActivity, until, workflow } from './harness.js';
 

@@ -1,4 +1,4 @@
-/** DSL.md §6: compensation (saga). */
+/** docs/dsl.md#compensation-sagas: compensation (saga). */
 import { describe, expect, it } from 'vitest';
 import { custom, deferred, fails, gated, runWorkflow, stepOf, testActivity, workflow } from './harness.js';
 

@@ -1,4 +1,4 @@
-/** DSL.md §3 "Expressions and templates" and the `var` rules of "Scope and variables", through the local engine. */
+/** docs/dsl.md#steps "Expressions and templates" and the `var` rules of "Scope and variables", through the local engine. */
 import { describe, expect, it } from 'vitest';
 import { runWorkflow, stepOf, testActivity, workflow } from './harness.js';
 
@@ -142,7 +142,7 @@ describe('var', () => {
     expect(outcome.error).toMatchObject({ type: 'ExpressionError', step: 'computed' });
   });
 
-  // DSL.md §3: a var path must not contain these segments, "refused at run time too" — the
+  // docs/dsl.md#steps: a var path must not contain these segments, "refused at run time too" — the
   // whole path, not only the part that exists.
   it('refuses a forbidden segment even after a segment that does not exist (nothing.__proto__)', async () => {
     const { outcome } = await runWorkflow(

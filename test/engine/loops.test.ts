@@ -1,4 +1,4 @@
-/** DSL.md §3 `foreach` and `while`. */
+/** docs/dsl.md#steps `foreach` and `while`. */
 import { describe, expect, it } from 'vitest';
 import { WorkflowError } from '../../interpreter/errors.js';
 import { custom, deferred, fails, hangs, runWorkflow, stepOf, testActivity, workflow } from './harness.js';

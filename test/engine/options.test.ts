@@ -1,5 +1,5 @@
 /**
- * DSL.md §5: a call's effective options, merged field by field, first found wins:
+ * docs/dsl.md#errors-timeouts-and-retries: a call's effective options, merged field by field, first found wins:
  * step → activities.<exact> → activities.<longest prefix>.* → defaults → the activity's
  * own defaults → engine defaults. Directly (interpreter/options.ts) and through runs.
  */

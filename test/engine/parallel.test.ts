@@ -1,11 +1,11 @@
-/** DSL.md §3 `parallel`: branches on copies of the scope, merged in branch order; failFast. */
+/** docs/dsl.md#steps `parallel`: branches on copies of the scope, merged in branch order; failFast. */
 import { describe, expect, it } from 'vitest';
 import { deferred, fails, gated, hangs, runWorkflow, stepOf, testActivity, until, workflow } from './harness.js';
 
 describe('parallel', () => {
   // Was a BUG (interpreter/steps/parallel.ts, fixed in its own commit): the merge compared each branch's copy with the workflow
   // scope *as already updated by the earlier branches*, so a later branch that did not touch a
-  // variable wrote back its stale copy and undid an earlier branch's write. DSL.md §3: the writes
+  // variable wrote back its stale copy and undid an earlier branch's write. docs/dsl.md#steps: the writes
   // of the branches are merged back in branch order.
   it('merges every branch write back, also those of earlier branches', async () => {
     const { outcome } = await runWorkflow(

@@ -1,4 +1,4 @@
-/** DSL.md §7 queries and the `state` query, §5 the workflow `timeout`, §8 the run record. */
+/** docs/dsl.md#signals-and-queries queries and the `state` query, §5 the workflow `timeout`, §8 the run record. */
 import { describe, expect, it } from 'vitest';
 import { WorkflowError } from '../../interpreter/errors.js';
 import { InvalidRunInput } from '../../src/local/engine.js';
@@ -111,7 +111,7 @@ describe('workflow timeout', () => {
   });
 });
 
-describe('the run record (DSL.md §8)', () => {
+describe('the run record (docs/history.md#the-run-record)', () => {
   it('has runId, workflow, status, output and every step with id, kind, status, attempts, start and end', async () => {
     const flaky = testActivity('t.flaky', { script: [fails('Transient')], otherwise: returns({ id: 'ch_1' }) });
     const { record, run, outcome } = await runWorkflow(

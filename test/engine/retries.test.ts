@@ -1,4 +1,4 @@
-/** DSL.md §5: errors and retries, through the local engine (retry pauses cost virtual time only). */
+/** docs/dsl.md#errors-timeouts-and-retries: errors and retries, through the local engine (retry pauses cost virtual time only). */
 import { describe, expect, it } from 'vitest';
 import { echo, fails, hangs, heartbeats, returns, runWorkflow, stepOf, testActivity, throwsPlain, workflow } from './harness.js';
 

@@ -1,4 +1,4 @@
-/** DSL.md §3: `set`, `when` skips, `switch`, and the default output. */
+/** docs/dsl.md#steps: `set`, `when` skips, `switch`, and the default output. */
 import { describe, expect, it } from 'vitest';
 import { runWorkflow, statuses, stepOf, testActivity, workflow } from './harness.js';
 

@@ -1,4 +1,4 @@
-/** DSL.md §3 `sleep` and `wait`, §5 wait timeouts, §7 signals. */
+/** docs/dsl.md#steps `sleep` and `wait`, §5 wait timeouts, §7 signals. */
 import { describe, expect, it } from 'vitest';
 import { InvalidSignal } from '../../src/local/engine.js';
 import { runWorkflow, stepOf, until, workflow } from './harness.js';

@@ -1,4 +1,4 @@
-/** DSL.md §3 `try`/`catch`/`finally`, `fail`, `return`. */
+/** docs/dsl.md#steps `try`/`catch`/`finally`, `fail`, `return`. */
 import { describe, expect, it } from 'vitest';
 import { fails, runWorkflow, stepOf, testActivity, workflow } from './harness.js';
 

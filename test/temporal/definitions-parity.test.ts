@@ -3,7 +3,7 @@
  * same run record on both engines: status, output, error, and each step's status and
  * attempt count. Days-long sleeps and waits are shortened (in the one bundle both
  * engines run), since a dev server's timers are real; signals are sent right after
- * the start, which the buffering of DSL.md §7 makes the same as sending them later.
+ * the start, which the buffering of docs/dsl.md#signals-and-queries makes the same as sending them later.
  *
  * With REVO_RECORD_HISTORIES=1 it also writes each Temporal history to
  * test/fixtures/histories/, which test/replay-histories.test.ts replays on every run.

@@ -1,6 +1,6 @@
 import type { ActivityDefinition } from '../types.js';
 
-/** DSL.md §4: returns its input unchanged, any JSON value (a call without `with` echoes null). */
+/** docs/dsl.md#activities: returns its input unchanged, any JSON value (a call without `with` echoes null). */
 export const coreEcho: ActivityDefinition<unknown, unknown> = {
   name: 'core.echo',
   description: 'Returns its input unchanged.',

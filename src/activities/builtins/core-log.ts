@@ -8,7 +8,7 @@ function invalidInput(message: string): WorkflowError {
   return new WorkflowError('InvalidInput', `core.log: ${message}`, { nonRetryable: true });
 }
 
-/** DSL.md §4: writes `message` (and `data`) to the run log at `level` (default info); returns null. */
+/** docs/dsl.md#activities: writes `message` (and `data`) to the run log at `level` (default info); returns null. */
 export const coreLog = defineActivity({
   name: 'core.log',
   description: 'Writes a message to the run log.',

@@ -2,7 +2,7 @@ import { parseDuration } from '../../../interpreter/duration.js';
 import { WorkflowError } from '../../../interpreter/errors.js';
 import { defineActivity } from '../types.js';
 
-/** DSL.md §4: how HTTP statuses become error types; null for a success (2xx/3xx). */
+/** docs/dsl.md#activities: how HTTP statuses become error types; null for a success (2xx/3xx). */
 export function errorTypeForStatus(status: number): string | null {
   if (status < 400) return null;
   if (status === 429) return 'RateLimited';

@@ -16,7 +16,7 @@ export function historyCommand(): Command {
   const command = new Command('history')
     .description('Show the record of a run: every step with its input, output, attempts and errors, the decisions taken, signals, compensations and the result.')
     .argument('<runId>', 'the run id (or a unique prefix of it)')
-    .option('--json', 'print the run record (DSL.md §8) as JSON, with the definition and events `revo replay` reads')
+    .option('--json', 'print the run record (docs/history.md#the-run-record) as JSON, with the definition and events `revo replay` reads')
     .option('--full', 'print inputs, outputs and payloads whole instead of cut to one line')
     .option('--html <file>', 'write the run\'s timeline as one self-contained HTML page (- for stdout)')
     .addHelpText(

@@ -12,7 +12,7 @@ export function resultCommand(): Command {
   const command = new Command('result')
     .description('Wait for a Temporal run to end, showing its progress, and print its output (or its error).')
     .argument('<runId>', 'the run id printed by `revo start` (the Temporal workflow id)')
-    .option('--json', 'print the run record (DSL.md §8) instead of the output')
+    .option('--json', 'print the run record (docs/history.md#the-run-record) instead of the output')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',

@@ -22,7 +22,7 @@ export function runCommand(): Command {
     .option('--input-file <file>', 'read the input from a JSON or YAML file')
     .addOption(new Option('-e, --engine <engine>', 'where to run it').choices(['local', 'temporal', 'auto']).default('local'))
     .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', repeatable)
-    .option('--json', 'print the run record (DSL.md §8) instead of the output')
+    .option('--json', 'print the run record (docs/history.md#the-run-record) instead of the output')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',

@@ -80,7 +80,7 @@ function describe(value: unknown): string {
 }
 
 /**
- * DSL.md §4: a call's `with` must fit the activity's input schema. Judged from what
+ * docs/dsl.md#activities: a call's `with` must fit the activity's input schema. Judged from what
  * is known before the run: literal values and the keys of object templates. Parts
  * that are expressions are unknown and never blamed.
  */

@@ -1,7 +1,7 @@
 import type { Check } from '../check.js';
 import { walkSteps, type JsonPath } from '../../../interpreter/walk.js';
 
-/** DSL.md §3: step ids (and parallel branch ids) are unique in the whole file, nested steps included. */
+/** docs/dsl.md#steps: step ids (and parallel branch ids) are unique in the whole file, nested steps included. */
 export const duplicateId: Check = {
   rule: 'duplicate-id',
   description: 'Step ids and parallel branch ids must be unique in the whole file, nested steps included.',

@@ -23,7 +23,7 @@ function filesNamed(set: WorkflowSet, name: string): LoadedFile[] {
   return index.names.get(name) ?? [];
 }
 
-/** DSL.md §1: a workflow `name` is unique in a definitions set. */
+/** docs/dsl.md#the-file: a workflow `name` is unique in a definitions set. */
 export const duplicateName: Check = {
   rule: 'duplicate-name',
   description: 'Two workflow files in the set declare the same `name`.',

@@ -7,7 +7,7 @@ const SHAPE = new RegExp(DURATION_PATTERN);
 const EXAMPLES = 'e.g. `500ms`, `30s`, `1h30m`, `7d`';
 
 /**
- * What the schema's duration pattern cannot judge (DSL.md §2):
+ * What the schema's duration pattern cannot judge (docs/dsl.md#durations):
  * - a literal `sleep` string that is not a duration (an expression is judged at run time);
  * - durations too large to count in milliseconds;
  * - zero `timeout` / `heartbeat`, which would fail every attempt at once;

@@ -4,7 +4,7 @@ import { definitionJson, templateSites, varPaths } from '../templates.js';
 
 const ANY_SEGMENT = new RegExp([...FORBIDDEN_SEGMENTS].join('|'));
 
-/** DSL.md §3: a `var` path must not contain `__proto__`, `prototype` or `constructor`. */
+/** docs/dsl.md#expressions-and-templates: a `var` path must not contain `__proto__`, `prototype` or `constructor`. */
 export const forbiddenSegment: Check = {
   rule: 'forbidden-segment',
   description: 'A `var` path contains the segment `__proto__`, `prototype` or `constructor`.',

@@ -14,7 +14,7 @@ export interface ScopeWrite {
 }
 
 /**
- * Every write a sequence may make to the scope it runs in (DSL.md §3), in document
+ * Every write a sequence may make to the scope it runs in (docs/dsl.md#variables-and-scope), in document
  * order: `set` keys and `result`s, nested ones included — except inside `foreach`
  * bodies (their writes are discarded; only the foreach's own `result` stays) and
  * `compensate` steps (they run on a copy of the scope).
@@ -35,7 +35,7 @@ export function scopeWrites(steps: readonly Step[], path: JsonPath, out: ScopeWr
 }
 
 /**
- * DSL.md §3: parallel branches start from a copy of the scope and their writes are
+ * docs/dsl.md#variables-and-scope: parallel branches start from a copy of the scope and their writes are
  * merged back in branch order, so two branches that may write the same variable
  * would silently race for it.
  */

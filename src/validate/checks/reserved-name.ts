@@ -10,7 +10,7 @@ const MEANING: Record<string, string> = {
 
 const RESERVED: ReadonlySet<string> = new Set(RESERVED_VARIABLES);
 
-/** DSL.md §3: `input`, `workflow` and `error` may not be assigned. */
+/** docs/dsl.md#variables-and-scope: `input`, `workflow` and `error` may not be assigned. */
 export const reservedName: Check = {
   rule: 'reserved-name',
   description: 'A step assigns `input`, `workflow` or `error` (with `set`, `result`, a foreach `as`/`index` or a catch `as`).',

@@ -5,7 +5,7 @@ import { walkSteps, type JsonPath } from '../../../interpreter/walk.js';
 import type { Check, CheckContext } from '../check.js';
 
 /**
- * DSL.md §5: retry policies that contradict themselves, in `defaults`, under
+ * docs/dsl.md#errors-timeouts-and-retries: retry policies that contradict themselves, in `defaults`, under
  * `activities:` and on call steps. Each policy is judged on its own fields.
  */
 export const retryPolicy: Check = {

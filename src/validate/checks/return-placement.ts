@@ -1,7 +1,7 @@
 import type { Check } from '../check.js';
 import { walkSteps } from '../../../interpreter/walk.js';
 
-/** DSL.md §3: `return` is not allowed inside `parallel` or `foreach`. */
+/** docs/dsl.md#return: `return` is not allowed inside `parallel` or `foreach`. */
 export const returnPlacement: Check = {
   rule: 'return-placement',
   description: 'A `return` step stands inside a `parallel` branch or a `foreach` body.',

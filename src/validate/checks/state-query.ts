@@ -1,6 +1,6 @@
 import type { Check } from '../check.js';
 
-/** DSL.md §7: `state` is the built-in query and may not be redeclared. */
+/** docs/dsl.md#signals-and-queries: `state` is the built-in query and may not be redeclared. */
 export const stateQuery: Check = {
   rule: 'state-query',
   description: 'A declared query is named `state`, the name of the built-in query.',

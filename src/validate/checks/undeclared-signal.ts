@@ -2,7 +2,7 @@ import { walkSteps } from '../../../interpreter/walk.js';
 import type { Check } from '../check.js';
 import { didYouMean } from '../suggest.js';
 
-/** DSL.md §3: `wait.signal` names a signal declared under `signals:`. */
+/** docs/dsl.md#wait: `wait.signal` names a signal declared under `signals:`. */
 export const undeclaredSignal: Check = {
   rule: 'undeclared-signal',
   description: 'A `wait` step waits for a signal that is not declared under `signals:`.',

@@ -7,7 +7,7 @@ import { closest } from '../suggest.js';
 import { scopeWrites } from './parallel-conflict.js';
 
 /**
- * DSL.md §3: every `var` read must name a variable that some step assigns (or
+ * docs/dsl.md#variables-and-scope: every `var` read must name a variable that some step assigns (or
  * `input`, `workflow`, a `foreach` `as`/`index` inside its body, a `catch` `as`
  * inside its clause), and should not be read where, on some path, it has not been
  * assigned yet.
@@ -30,7 +30,7 @@ import { scopeWrites } from './parallel-conflict.js';
  *   included;
  * - `return` and `fail` end a path: nothing after them weakens what is certain.
  *
- * Decisions where DSL.md is silent:
+ * Decisions where the DSL's reference is silent:
  * - `output` is read at the end of the run (after the last step), and warned about
  *   like any read; a path that ends in `return` never reads it.
  * - `queries` may be evaluated at any moment of the run, when most variables are

@@ -2,7 +2,7 @@ import type { Check } from '../check.js';
 import { walkSteps } from '../../../interpreter/walk.js';
 import { didYouMean } from '../suggest.js';
 
-/** DSL.md §4: a `call` names an activity of the catalog. */
+/** docs/dsl.md#activities: a `call` names an activity of the catalog. */
 export const unknownActivity: Check = {
   rule: 'unknown-activity',
   description: 'A `call` step names an activity that is not in the activity catalog (or an `activities:` entry matches none).',

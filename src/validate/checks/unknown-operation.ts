@@ -23,7 +23,7 @@ function where(site: TemplateSite): string {
 }
 
 /**
- * DSL.md §3: expressions are JSON Logic. In an expression position (and in every
+ * docs/dsl.md#expressions-and-templates: expressions are JSON Logic. In an expression position (and in every
  * argument of an operation) a one-key object is an operation and must be a known
  * one; `method` and `log` are refused everywhere because expressions are pure.
  */
