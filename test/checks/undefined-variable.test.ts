@@ -209,6 +209,76 @@ steps:
     expect(diagnostics[4]!.message).toBe('step `out` reads `error`, but no step assigns `error`: `error` exists only inside a `catch` of step `guarded` (line 4)');
   });
 
+  it('counts what an inner `finally` assigns as set in an enclosing `catch` and after the step', async () => {
+    const diagnostics = await validate(`revo: 1
+name: nested
+steps:
+  - id: outer
+    try:
+      - id: inner
+        try:
+          - { id: work, call: core.echo, with: 1 }
+        finally:
+          - { id: mark, set: { cleaned: true } }
+    catch:
+      - steps:
+          - { id: report, call: core.echo, with: { var: cleaned } }
+  - { id: after, call: core.echo, with: { var: cleaned } }
+`);
+    expect(positions(diagnostics)).toEqual([]);
+  });
+
+  it('still warns in an enclosing `catch` about what the inner `try` or an earlier step may not have assigned', async () => {
+    const diagnostics = await validate(`revo: 1
+name: nested
+steps:
+  - id: outer
+    try:
+      - id: inner
+        try:
+          - { id: first, call: core.echo, with: 1, result: early }
+          - { id: second, call: core.echo, with: 2 }
+        finally:
+          - { id: mark, set: { cleaned: true } }
+      - { id: pre, call: core.echo, with: 3 }
+      - id: later
+        try:
+          - { id: third, call: core.echo, with: 4 }
+        finally:
+          - { id: mark2, set: { tidied: true } }
+    catch:
+      - steps:
+          - { id: report, call: core.echo, with: [{ var: early }, { var: cleaned }, { var: tidied }] }
+`);
+    expect(positions(diagnostics)).toEqual(['20:58 warning undefined-variable', '20:92 warning undefined-variable']);
+    expect(diagnostics[0]!.message).toContain(
+      '`early` may be unset here: it is assigned in the `try` of step `outer` (line 4), by step `first` (line 8), which may fail before assigning it',
+    );
+    expect(diagnostics[1]!.message).toContain(
+      '`tidied` may be unset here: it is assigned in the `try` of step `outer` (line 4), by step `mark2` (line 17), which may fail before assigning it',
+    );
+  });
+
+  it('still warns in an enclosing `catch` when a `fail` step in the inner `finally` may end it before it assigns', async () => {
+    const diagnostics = await validate(`revo: 1
+name: nested
+steps:
+  - id: outer
+    try:
+      - id: inner
+        try:
+          - { id: work, call: core.echo, with: 1 }
+        finally:
+          - { id: check, when: { var: input.strict }, fail: { type: Strict } }
+          - { id: mark, set: { cleaned: true } }
+    catch:
+      - steps:
+          - { id: report, call: core.echo, with: { var: cleaned } }
+`);
+    expect(positions(diagnostics)).toEqual(['14:57 warning undefined-variable']);
+    expect(diagnostics[0]!.message).toContain('`cleaned` may be unset here: it is assigned in the `try` of step `outer` (line 4), by step `mark` (line 11)');
+  });
+
   it('checks `output` at the end of the run and `queries` only for names no step assigns', async () => {
     const diagnostics = await validate(`revo: 1
 name: ending

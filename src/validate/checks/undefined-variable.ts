@@ -24,8 +24,12 @@ import { scopeWrites } from './parallel-conflict.js';
  *   earlier iteration) but not on the first one; after the loop only what was set
  *   before it is certain (the body may run zero times);
  * - `try`: a `catch` (and the `finally`) may start after any step of the `try`
- *   failed, so only what was set before the `try` is certain there; after the whole
- *   step, what both the `try` and every `catch` assign (plus what `finally` assigns);
+ *   failed, so only what is set at every point where a step of the `try` may fail is
+ *   certain there. Every step may fail as it starts, before it assigns anything; an
+ *   inner `try` with a `finally` passes an error on only after its `finally` ran, so
+ *   what that `finally` assigns on every path is set when the error reaches an
+ *   enclosing `catch`. After the whole step, what both the `try` and every `catch`
+ *   assign (plus what `finally` assigns);
  * - `compensate` steps see the scope as it was when their step completed, `result`
  *   included;
  * - `return` and `fail` end a path: nothing after them weakens what is certain.
@@ -41,6 +45,9 @@ import { scopeWrites } from './parallel-conflict.js';
  *   almost always a typo: that is a warning (with a suggestion), not an error.
  * - A `catch` `as` variable (default `error`) exists only inside its clause, and
  *   `foreach` `as`/`index` only inside the body.
+ * - For an enclosing `catch`, an inner `finally` is taken to run to its end (a step of
+ *   the `finally` that may fail is not followed; a `fail` step in it is), so what it
+ *   assigns on every path counts as set there.
  * - `{ var: "" }` (the whole scope) and reads inside the per-element arguments of
  *   `map`, `filter`, `reduce`, `all`, `none`, `some` are not scope reads.
  */
@@ -110,6 +117,12 @@ class VarSet {
 }
 
 type Reason = () => string;
+
+/** A point where an error may leave a `try` body: what is certain there, and whether a `fail` step raises it. */
+interface Failure {
+  defs: VarSet;
+  raised: boolean;
+}
 
 interface Enclosing {
   step: Step;
@@ -213,6 +226,12 @@ class Analysis {
   /** Variables that exist only inside a foreach body or a catch clause: where. */
   private readonly locals = new Map<string, () => string>();
   private readonly inputProperties: string[];
+  /**
+   * For each `try` body being analysed (innermost last): what is certainly assigned at
+   * each point where an error may leave the steps analysed so far (only live points),
+   * and whether it is a `fail` step (an error raised on purpose, not one a step may raise).
+   */
+  private failures: Failure[][] = [];
 
   constructor(private readonly ctx: CheckContext) {
     this.index(ctx.definition.steps, ['steps'], []);
@@ -270,8 +289,28 @@ class Analysis {
     return flow;
   }
 
+  /** An error may leave the current step list (towards the innermost `try`) with this flow. */
+  private mayFail(flow: Flow, raised = false): void {
+    if (!flow.dead) this.failures.at(-1)?.push({ defs: flow.defs, raised });
+  }
+
+  /** Runs `analyse` with its failure points collected apart (and not passed to the enclosing `try`); returns them. */
+  private collecting<T>(analyse: () => T): { value: T; failures: Failure[] } {
+    const saved = this.failures;
+    const failures: Failure[] = [];
+    this.failures = [...saved, failures];
+    try {
+      return { value: analyse(), failures };
+    } finally {
+      this.failures = saved;
+    }
+  }
+
   private step(step: Step, path: JsonPath, before: Flow): Flow {
     const info = this.infos.get(path.join('/'))!;
+    // Any step may fail as it starts (its `when`, its expressions, its activity), before it assigns anything;
+    // a `try` without `when` passes on only the errors of its parts (see tryStep).
+    if (!('try' in step) || step.when !== undefined) this.mayFail(before, 'fail' in step);
     const reader: Reader = { label: `step \`${step.id}\``, mode: 'step', info };
     this.read(step.when, [...path, 'when'], before, reader);
     const after = this.kind(step, path, before, info, reader);
@@ -283,7 +322,8 @@ class Analysis {
     if ('call' in step) {
       read(step.with, ['with'], before);
       const after = assign(before, [step.result]);
-      if (step.compensate) this.sequence(step.compensate, [...path, 'compensate'], after);
+      // Compensations run after the failure, outside any `try`.
+      if (step.compensate) this.collecting(() => this.sequence(step.compensate!, [...path, 'compensate'], after));
       return after;
     }
     if ('set' in step) {
@@ -297,7 +337,9 @@ class Analysis {
       return join(ends, (name) => this.whySwitch(name, info, cases, step.default !== undefined));
     }
     if ('parallel' in step) {
-      const ends = step.parallel.map((b, i) => this.sequence(b.steps, [...path, 'parallel', i, 'steps'], before));
+      // Branches work on copies: when one fails, the scope is the one before the step (recorded in step()).
+      const { value: ends, failures } = this.collecting(() => step.parallel.map((b, i) => this.sequence(b.steps, [...path, 'parallel', i, 'steps'], before)));
+      if (failures.some((f) => f.raised)) this.mayFail(before, true);
       const defs = ends.reduce((acc, end) => acc.or(end.defs), before.defs);
       const maybe = new Map<string, Reason>();
       for (const f of [before, ...ends]) for (const [name, why] of f.maybe) if (!defs.has(name) && !maybe.has(name)) maybe.set(name, why);
@@ -306,7 +348,9 @@ class Analysis {
     if ('foreach' in step) {
       read(step.foreach, ['foreach'], before);
       const body = assign(before, [step.as ?? 'item', step.index]);
-      const end = this.sequence(step.steps, [...path, 'steps'], body);
+      // An iteration's writes are discarded: when it fails, the scope is the one before the step (recorded in step()).
+      const { value: end, failures } = this.collecting(() => this.sequence(step.steps, [...path, 'steps'], body));
+      if (failures.some((f) => f.raised)) this.mayFail(before, true);
       read(step.collect, ['collect'], end);
       return assign(before, [step.result]);
     }
@@ -344,11 +388,15 @@ class Analysis {
 
   private tryStep(step: Extract<Step, { try: Step[] }>, path: JsonPath, before: Flow, info: StepInfo): Flow {
     const tryWrites = scopeWrites(step.try, [...path, 'try']).map((w) => w.name);
-    const tryEnd = this.sequence(step.try, [...path, 'try'], before);
-    // A catch may start after any step of the try failed.
-    const failed = addMaybe(before, tryWrites, (name) => this.whyTry(name, info, 'may-fail'));
+    const { value: tryEnd, failures } = this.collecting(() => this.sequence(step.try, [...path, 'try'], before));
+    // A catch may start after any step of the try failed: certain there is what is set at every such point.
+    const certain = failures.length === 0 ? before.defs : failures.reduce((acc, f) => acc.and(f.defs), failures[0]!.defs).or(before.defs);
+    const atFailure: Flow = { dead: before.dead, defs: certain, maybe: new Map([...before.maybe].filter(([name]) => !certain.has(name))) };
+    const failed = addMaybe(atFailure, tryWrites, (name) => this.whyTry(name, info, 'may-fail'));
     const catchWrites: string[] = [];
-    const catchEnds = (step.catch ?? []).map((clause, i) => {
+    // Errors of a catch leave this step with at least what `failed` has (and, when there is one, after the finally):
+    // that is what is passed on below, rather than each point (where the clause's error variable is still set).
+    const catchEnds = this.collecting(() => (step.catch ?? []).map((clause, i) => {
       const seqPath = [...path, 'catch', i, 'steps'];
       catchWrites.push(...scopeWrites(clause.steps, seqPath).map((w) => w.name));
       const as = clause.as ?? 'error';
@@ -360,16 +408,24 @@ class Analysis {
       if (why === undefined) maybe.delete(as);
       else maybe.set(as, why);
       return { dead: end.dead, defs: end.defs.without(as), maybe };
-    });
+    })).value;
     let afterTryCatch = join([tryEnd, ...catchEnds], (name) =>
       tryEnd.defs.has(name) && !tryEnd.dead ? this.whyTry(name, info, 'not-in-catch') : this.whyTry(name, info, 'catch-only'),
     );
     // What the try assigns but a catch may not: say so, rather than why the catch itself may lack it.
     if (!tryEnd.dead) afterTryCatch = reexplain(afterTryCatch, (name) => tryEnd.defs.has(name), (name) => this.whyTry(name, info, 'not-in-catch'));
-    if (!step.finally) return afterTryCatch;
+    if (!step.finally) {
+      // An error the catches do not handle, or one of theirs, goes on outward.
+      this.mayFail(failed);
+      return afterTryCatch;
+    }
     // `finally` also runs after a failure anywhere in the try or a catch.
     const finallyStart = addMaybe(failed, catchWrites, (name) => this.whyTry(name, info, 'catch-only'));
-    const finallyEnd = this.sequence(step.finally, [...path, 'finally'], finallyStart);
+    const { value: finallyEnd, failures: finallyFailures } = this.collecting(() => this.sequence(step.finally!, [...path, 'finally'], finallyStart));
+    // An error goes on outward only after the finally ran: what it assigns is set in an enclosing catch. The finally is
+    // taken to run to its end, except where a `fail` step in it raises an error on purpose.
+    this.mayFail(finallyEnd);
+    for (const f of finallyFailures) if (f.raised) this.failures.at(-1)?.push(f);
     if (afterTryCatch.dead || finallyEnd.dead) return ended(afterTryCatch.dead ? afterTryCatch : finallyEnd);
     // What the finally itself assigns is added to what was certain before it.
     const defs = afterTryCatch.defs.with(finallyEnd.defs);
