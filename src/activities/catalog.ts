@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import { BUILTIN_ACTIVITIES } from './builtins/index.js';
+import { makeRevoResolvable } from './revo-resolution.js';
 import type { ActivityDefinition, ActivitySpec, Catalog } from './types.js';
 
 /** The JSON catalog format written by `revo catalog` and read by `--catalog`. */
@@ -51,11 +52,14 @@ function isActivityDefinition(value: unknown): value is ActivityDefinition {
 /**
  * Imports a module and collects the activity definitions it exports (directly, or
  * in an exported array). TypeScript modules are compiled on the fly with tsx.
+ * The module may import (or require) 'revo' from anywhere on disk: without a
+ * node_modules/revo of its own it gets the running Revo (see revo-resolution.ts).
  */
 export async function loadActivityModule(path: string): Promise<ActivityDefinition[]> {
   const url = pathToFileURL(resolve(path)).href;
   let module: Record<string, unknown>;
   try {
+    makeRevoResolvable();
     if (/\.[cm]?ts$/.test(path)) {
       const { tsImport } = await import('tsx/esm/api');
       module = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
