@@ -8,7 +8,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { NEVER_RETRY } from '../interpreter/errors.js';
 import type { Json } from '../interpreter/model.js';
-import type { CallContext, CallResult } from '../src/temporal/api.js';
+import type { CallContext, CallResult } from '../src/sandboxed/workflow/contract.js';
 
 type Step = (input: Json, call: CallContext) => Promise<CallResult>;
 

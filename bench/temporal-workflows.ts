@@ -3,5 +3,5 @@
  * hand-written baseline, in one bundle run by one worker, so both get the same sandbox,
  * task queue, activities and server.
  */
-export { revo } from '../src/temporal/workflow.js';
+export { revo } from '../src/sandboxed/workflow/workflow.js';
 export { handwritten20, handwrittenSteps } from './temporal-handwritten-workflow.js';

@@ -38,7 +38,7 @@ import { buildBundle } from '../src/load/bundle.js';
 import { loadText } from '../src/load/load.js';
 import { WorkflowSet } from '../src/load/workflow-set.js';
 import { temporalActivities } from '../src/temporal/activities.js';
-import { HISTORY_SINK } from '../src/temporal/api.js';
+import { HISTORY_SINK } from '../src/sandboxed/workflow/contract.js';
 import { startRun } from '../src/temporal/client.js';
 import { connectWorker, temporalSettings, type TemporalSettings } from '../src/temporal/connection.js';
 import { startDevServer } from '../src/temporal/dev-server.js';

@@ -1,31 +1,49 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const INTERPRETER = join(import.meta.dirname, '..', 'interpreter');
+const ROOT = join(import.meta.dirname, '..');
 
-/** What interpreter/ may import: its own modules, and pure libraries that run in Temporal's sandbox. */
-const ALLOWED_PACKAGES = new Set(['json-logic-js']);
+/** Code that runs inside Temporal's workflow sandbox (and the local engine): what each folder may import. */
+const PURE_FOLDERS = [
+  // The interpreter: only its own modules and JSON Logic.
+  { folder: 'interpreter', packages: new Set(['json-logic-js']), within: ['interpreter'] },
+  // The engine core and the workflow: the interpreter, the SDK's sandbox-safe packages, and ajv for schema checks.
+  { folder: 'src/sandboxed', packages: new Set(['json-logic-js', 'ajv', '@temporalio/workflow', '@temporalio/common']), within: ['interpreter', 'src/sandboxed'] },
+];
 
 function importsOf(source: string): string[] {
   return [...source.matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
 }
 
-describe('interpreter/', () => {
-  it('imports nothing from Node, Temporal or the file system (docs/architecture.md)', () => {
-    const files = readdirSync(INTERPRETER, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
-    expect(files.length).toBeGreaterThan(0);
-    const offending: string[] = [];
-    for (const file of files) {
-      const source = readFileSync(join(INTERPRETER, file), 'utf8');
-      for (const specifier of importsOf(source)) {
-        if (!specifier.startsWith('.') && !ALLOWED_PACKAGES.has(specifier)) offending.push(`${file}: ${specifier}`);
-      }
-      if (/\b(process|require|Buffer|setTimeout|Date\.now|new Date\(|Math\.random)\b/.test(source.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''))) {
-        offending.push(`${file}: uses a Node global, the clock or randomness`);
-      }
+function offences(folder: string, packages: Set<string>, within: string[], clockAllowed: boolean): string[] {
+  const dir = join(ROOT, folder);
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  expect(files.length).toBeGreaterThan(0);
+  const offending: string[] = [];
+  for (const file of files) {
+    const source = readFileSync(join(dir, file), 'utf8');
+    for (const specifier of importsOf(source)) {
+      if (specifier.startsWith('.')) {
+        const target = relative(ROOT, resolve(dirname(join(dir, file)), specifier));
+        if (!within.some((w) => target.startsWith(`${w}/`))) offending.push(`${folder}/${file}: imports ${target}, outside ${within.join(' and ')}`);
+      } else if (!packages.has(specifier)) offending.push(`${folder}/${file}: ${specifier}`);
     }
-    expect(offending).toEqual([]);
+    const code = source.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+    // The workflow sandbox makes Date.now deterministic; the interpreter must not read the clock at all.
+    const forbidden = clockAllowed ? /\b(process|require|Buffer|Math\.random)\b/ : /\b(process|require|Buffer|setTimeout|Date\.now|new Date\(|Math\.random)\b/;
+    if (forbidden.test(code)) offending.push(`${folder}/${file}: uses a Node global${clockAllowed ? '' : ', the clock'} or randomness`);
+  }
+  return offending;
+}
+
+describe('code that runs in the workflow sandbox (docs/architecture.md)', () => {
+  it('interpreter/ imports nothing from Node, Temporal or the file system', () => {
+    expect(offences('interpreter', PURE_FOLDERS[0]!.packages, PURE_FOLDERS[0]!.within, false)).toEqual([]);
+  });
+
+  it('src/sandboxed/ (the engine core and the workflow) imports only the interpreter, itself and sandbox-safe packages', () => {
+    expect(offences('src/sandboxed', PURE_FOLDERS[1]!.packages, PURE_FOLDERS[1]!.within, true)).toEqual([]);
   });
 
   it('recognizes an offending import (the rule above can fail)', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { HISTORY_SINK } from '../src/temporal/api.js';
+import { HISTORY_SINK } from '../src/sandboxed/workflow/contract.js';
 import { installSdkRuntime } from '../src/temporal/sdk-runtime.js';
 import { workflowBundle } from '../src/temporal/workflow-code.js';
 

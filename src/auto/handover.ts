@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { LocalRun, StartEntry } from '../local/engine.js';
-import { journalEvents } from '../local/facts.js';
+import { journalEvents } from '../sandboxed/facts.js';
 import { InboxReader } from '../local/inbox.js';
 import { readJournal, type JournalEntry } from '../local/journal.js';
 import type { RunStore } from '../local/store.js';

@@ -10,7 +10,7 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import { loadActivities } from '../activities/catalog.js';
 import type { Catalog } from '../activities/types.js';
 import { UsageError } from '../errors.js';
-import { schemaProblem } from '../local/payload-check.js';
+import { schemaProblem } from '../sandboxed/payload-check.js';
 import type { TemporalSettings } from '../temporal/connection.js';
 import { desiredSchedule, scheduledInput, scheduleIdOf, type DesiredSchedule } from '../temporal/schedules.js';
 import { catalogsBeside, isWorkflow, workflowFiles } from './files.js';

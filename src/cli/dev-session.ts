@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
-import { DEFAULT_TASK_QUEUE } from '../temporal/api.js';
+import { DEFAULT_TASK_QUEUE } from '../sandboxed/workflow/contract.js';
 import { connectWorker, temporalSettings, type TemporalSettings } from '../temporal/connection.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { createWorker } from '../temporal/worker.js';

@@ -3,7 +3,7 @@ import type { HistoryEvent } from '../../interpreter/history.js';
 import { UsageError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
 import type { StartEntry } from '../local/engine.js';
-import { journalEvents } from '../local/facts.js';
+import { journalEvents } from '../sandboxed/facts.js';
 import { JournalCorruptError, readJournal } from '../local/journal.js';
 import type { RunStore } from '../local/store.js';
 

@@ -15,7 +15,7 @@ import { UsageError } from '../errors.js';
 import { buildBundle } from '../load/bundle.js';
 import type { LoadedFile } from '../load/load.js';
 import { childReferences, isPathReference, WorkflowSet } from '../load/workflow-set.js';
-import { schemaProblem } from '../local/payload-check.js';
+import { schemaProblem } from '../sandboxed/payload-check.js';
 import { formatText } from '../validate/format/text.js';
 import { RULES } from '../validate/rules.js';
 import { validateFile } from '../validate/validate.js';

@@ -1,7 +1,7 @@
 /** What `revo rerun` runs: the earlier run's input, with its recorded definition or the file as it is now. */
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import { UsageError } from '../errors.js';
-import { schemaProblem } from '../local/payload-check.js';
+import { schemaProblem } from '../sandboxed/payload-check.js';
 import { activitiesBeside, loadActivityMap } from './prepare.js';
 import type { ReplaySource } from './replay-source.js';
 import type { LocalPlan } from './run-on-engine.js';

@@ -8,7 +8,7 @@ import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import { UsageError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
-import { signalProblem } from '../local/engine.js';
+import { signalProblem } from '../sandboxed/signals.js';
 import { RunStore } from '../local/store.js';
 import { hasWorkers, startArgument } from '../temporal/client.js';
 import { connectClient, temporalSettings, type TemporalFlags } from '../temporal/connection.js';

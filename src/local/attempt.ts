@@ -9,6 +9,7 @@ import type { ActivityRequest } from '../../interpreter/runtime.js';
 import type { Json } from '../../interpreter/model.js';
 import type { Cancellation } from '../../interpreter/cancellation.js';
 import type { ActivityContext, ActivityDefinition } from '../activities/types.js';
+import { asActivityError } from '../sandboxed/dsl-errors.js';
 
 export type ActivityLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: unknown, request?: ActivityRequest) => void;
 
@@ -19,6 +20,8 @@ export async function runAttempt(
   runId: string,
   cancellation: Cancellation,
   log: ActivityLog,
+  /** Time left of the step's `maxElapsed` (all attempts together): the attempt is stopped with Timeout when it runs out. */
+  deadlineMs?: number,
 ): Promise<Json> {
   // The AbortController is made only if the activity looks at its signal: most never do.
   let controller: AbortController | undefined;
@@ -33,7 +36,10 @@ export async function runAttempt(
   };
   const { timeoutMs, heartbeatMs } = request.options;
   const what = `activity "${request.activity}" (step "${request.step}", attempt ${attempt})`;
-  const timeout = setTimeout(() => abort(new WorkflowError('Timeout', `${what} timed out after ${formatDuration(timeoutMs)}`)), timeoutMs);
+  const elapsedFirst = deadlineMs !== undefined && deadlineMs < timeoutMs;
+  const timeout = elapsedFirst
+    ? setTimeout(() => abort(new WorkflowError('Timeout', `${what} exceeded its maxElapsed of ${formatDuration(request.options.retry.maxElapsedMs ?? 0)}`)), Math.max(0, deadlineMs))
+    : setTimeout(() => abort(new WorkflowError('Timeout', `${what} timed out after ${formatDuration(timeoutMs)}`)), timeoutMs);
   let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   const armHeartbeat = () => {
     if (heartbeatMs === undefined) return;
@@ -73,10 +79,3 @@ export async function runAttempt(
   }
 }
 
-/** What an activity threw, as a DSL error: its own WorkflowError, else ActivityError (retryable). */
-export function asActivityError(thrown: unknown): WorkflowError {
-  if (thrown instanceof WorkflowError) return thrown;
-  if (thrown instanceof Error && thrown.name === 'WorkflowError' && typeof (thrown as WorkflowError).type === 'string') return thrown as WorkflowError;
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return new WorkflowError('ActivityError', message, { details: thrown instanceof Error ? { name: thrown.name } : null });
-}

@@ -13,8 +13,10 @@ import { RunRecorder, type RunRecord } from '../history/record.js';
 import { systemClock, type Clock } from './clock.js';
 import { InboxReader, type InboxMessage } from './inbox.js';
 import { FileJournal, MemoryJournal, readJournal, type Journal, type JournalEntry } from './journal.js';
-import { schemaProblem } from './payload-check.js';
-import { ReplayLog } from './replay.js';
+import { schemaProblem } from '../sandboxed/payload-check.js';
+import { runStartedEvent } from '../sandboxed/run-start.js';
+import { signalProblem } from '../sandboxed/signals.js';
+import { ReplayLog } from '../sandboxed/replay-log.js';
 import { LocalRuntime, type ReplayDivergence, type StartedChild } from './runtime.js';
 import type { RunStore } from './store.js';
 
@@ -84,10 +86,7 @@ export class LocalEngine {
     const run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release);
     const trigger: TriggerInfo = { by: start.trigger ?? 'cli', input: request.input };
     run.runtime.record(
-      {
-        type: 'run.started', runId, workflowId: run.workflowId, workflow: definition.name, hash: request.bundle.hash, engine: 'local', trigger,
-        ...(definition.version !== undefined && { version: definition.version }), ...(start.parent !== undefined && { parent: start.parent }),
-      },
+      runStartedEvent(request.bundle, { runId, workflowId: run.workflowId, engine: 'local', trigger, ...(start.parent !== undefined && { parent: start.parent }) }),
       { request, ...(start.origin && { origin: start.origin }) },
     );
     run.origin = start.origin;
@@ -130,10 +129,12 @@ export class LocalEngine {
     if (existing) child = this.runs.get(existing.runId) ?? this.resume(existing.runId);
     else {
       const store = this.options.store;
-      const runId = store ? store.newRunId(request.bundle.definition.name) : `${parent.runId}.${request.key}`;
+      // A child's workflow id is its run id (the id `revo history` and `getRun` take), unless the step's
+      // `workflowId` names one that cannot be a local run id (then the run gets an id of its own).
+      const runId = store ? ((request.workflowId !== undefined && store.freeRunId(request.workflowId)) || store.newRunId(request.bundle.definition.name)) : `${parent.runId}.${request.key}`;
       child = this.start(
         { bundle: request.bundle, input: request.input },
-        { runId, workflowId: request.workflowId ?? `${parent.workflowId}.${request.key}`, trigger: `parent:${parent.runId}`, parent: parent.runId, origin: parent.origin },
+        { runId, workflowId: request.workflowId ?? runId, trigger: `parent:${parent.runId}`, parent: parent.runId, origin: parent.origin },
       );
     }
     parent.children.push(child);
@@ -374,15 +375,3 @@ export class HandedOverError extends Error {
 export class InvalidSignal extends Error {
   override readonly name = 'InvalidSignal';
 }
-
-/** Why a signal would be refused (undeclared name, payload not matching its schema), else undefined. */
-export function signalProblem(definition: RunRequest['bundle']['definition'], name: string, payload: Json): string | undefined {
-  const declared = definition.signals ?? {};
-  if (!Object.prototype.hasOwnProperty.call(declared, name)) {
-    const names = Object.keys(declared);
-    return `workflow "${definition.name}" declares no signal "${name}"${names.length ? ` (it declares: ${names.join(', ')})` : ''}`;
-  }
-  const problem = schemaProblem(declared[name]!.schema, payload);
-  return problem ? `the payload of signal "${name}" does not match its schema: ${problem}` : undefined;
-}
-

@@ -18,7 +18,9 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type JournalEntry = { type: string; [field: string]: unknown };
+import type { JournalEntry } from '../sandboxed/facts.js';
+
+export type { JournalEntry };
 
 /** Where the local runtime appends its entries: a file for real runs, memory for tests and benchmarks. */
 export interface Journal {

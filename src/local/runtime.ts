@@ -15,10 +15,12 @@ import { SignalInbox } from '../../interpreter/signals.js';
 import type { ActivityDefinition } from '../activities/types.js';
 import { runAttempt, type ActivityLog } from './attempt.js';
 import type { Clock } from './clock.js';
-import type { Fact } from './facts.js';
+import type { Fact } from '../sandboxed/facts.js';
 import type { Journal } from './journal.js';
-import { schemaProblem } from './payload-check.js';
-import { ReplayLog } from './replay.js';
+import { activityInputError, activityOutputError } from '../sandboxed/activity-checks.js';
+import { childInputError } from '../sandboxed/child-input.js';
+import { childFailedError } from '../sandboxed/dsl-errors.js';
+import { ReplayLog } from '../sandboxed/replay-log.js';
 
 /** How the engine starts (or finds again) a child run. */
 export interface ChildStarter {
@@ -202,11 +204,9 @@ export class LocalRuntime implements Runtime {
         nonRetryable: true,
       });
     }
-    const inputProblem = schemaProblem(definition.input, request.input);
-    if (inputProblem) {
-      // The check is part of the first attempt (as on Temporal, where the worker makes it).
-      return this.giveUp(request, 1, new WorkflowError('InvalidInput', `input of activity "${request.activity}" in step "${request.step}": ${inputProblem}`, { nonRetryable: true }));
-    }
+    // The check is part of the first attempt (as on Temporal, where the worker makes it).
+    const invalidInput = activityInputError(definition, request.step, request.input);
+    if (invalidInput) return this.giveUp(request, 1, invalidInput);
 
     const clock = this.options.clock;
     const earlier = this.replay.attemptsFailed.get(key);
@@ -218,9 +218,10 @@ export class LocalRuntime implements Runtime {
       let error: WorkflowError | undefined;
       const release = clock.busy();
       try {
-        output = await runAttempt(definition, request, attempt, this.info.runId, cancellation, this.log);
-        const outputProblem = schemaProblem(definition.output, output);
-        if (outputProblem) error = new WorkflowError('InvalidOutput', `output of activity "${request.activity}" in step "${request.step}": ${outputProblem}`, { nonRetryable: true });
+        const maxElapsedMs = request.options.retry.maxElapsedMs;
+        const deadlineMs = maxElapsedMs === undefined ? undefined : firstAt + maxElapsedMs - clock.now();
+        output = await runAttempt(definition, request, attempt, this.info.runId, cancellation, this.log, deadlineMs);
+        error = activityOutputError(definition, request.step, output);
       } catch (thrown) {
         error = thrown as WorkflowError;
       } finally {
@@ -396,6 +397,11 @@ export class LocalRuntime implements Runtime {
       this.catchUp(Infinity);
       if (this.gate) await this.whileParked();
       cancellation.throwIfCancelled();
+      const invalid = childInputError(request);
+      if (invalid) {
+        this.fact({ type: 'child.failed', key, error: errorInfo(invalid) });
+        throw invalid;
+      }
     }
     this.inFlight++;
     try {
@@ -414,11 +420,7 @@ export class LocalRuntime implements Runtime {
     const stopForwarding = cancellation.onCancel((reason) => child.cancel(reason.message));
     const outcome = await child.done.finally(stopForwarding);
     if (outcome.error) {
-      const error = new WorkflowError(outcome.error.type, `child workflow run ${child.runId} failed: ${outcome.error.message}`, {
-        details: { runId: child.runId, workflowId: child.workflowId, step: outcome.error.step ?? null, details: (outcome.error.details ?? null) as Json },
-        step: request.step,
-        nonRetryable: true,
-      });
+      const error = childFailedError(request.step, child, outcome.error);
       this.fact({ type: 'child.failed', key, error: errorInfo(error) });
       throw error;
     }

@@ -73,6 +73,12 @@ export class RunStore {
     throw new Error(`cannot find a free run id for ${name} in ${this.runsDir}`);
   }
 
+  /** `id` when it can name a new run here (a valid id no run has taken), else undefined. */
+  freeRunId(id: string): string | undefined {
+    if (!RUN_ID.test(id)) return undefined;
+    return ['.jsonl', '.inbox.jsonl', '.state.json', '.lock'].some((ext) => existsSync(this.file(id, ext))) ? undefined : id;
+  }
+
   /**
    * Claims the run for this process, so two processes never drive one run: a lock
    * file `<runId>.lock` holding our pid, created exclusively. A lock left by a dead

@@ -1,19 +1,24 @@
 /**
  * Typed activities as Temporal activities, each registered under its own name (the
- * Temporal UI shows `payments.charge`). The wrapper checks the input and output
- * against the activity's schemas (validators compiled once), maps whatever the
- * code throws to a DSL error type, and reports which attempt succeeded.
+ * Temporal UI shows `payments.charge`). The wrapper makes the checks both engines make
+ * (src/sandboxed/activity-checks.ts), maps whatever the code throws to a DSL error
+ * (src/sandboxed/failures.ts), reports which attempt succeeded, and heartbeats while
+ * the activity runs so that a cancellation from the workflow reaches it: then
+ * `context.signal` aborts and the attempt ends as cancelled, with its number.
  */
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowError } from '../../interpreter/errors.js';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Json } from '../../interpreter/model.js';
+import { nextRetry } from '../../interpreter/retry.js';
 import type { ActivityContext, ActivityDefinition } from '../activities/types.js';
-import { asActivityError } from '../local/attempt.js';
-import { schemaProblem } from '../local/payload-check.js';
-import type { CallContext, CallResult, FailureDetails } from './api.js';
+import { activityInputError, activityOutputError } from '../sandboxed/activity-checks.js';
+import { asActivityError } from '../sandboxed/dsl-errors.js';
+import { activityFailure, cancelledActivity } from '../sandboxed/failures.js';
+import type { CallContext, CallResult } from '../sandboxed/workflow/contract.js';
 
 export type TemporalActivity = (input: Json, call: CallContext) => Promise<CallResult>;
+
+/** How often the wrapper heartbeats (the worker throttles what it sends to the server). */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 export function temporalActivities(definitions: Iterable<ActivityDefinition>): Record<string, TemporalActivity> {
   const activities: Record<string, TemporalActivity> = {};
@@ -25,10 +30,11 @@ function wrap(definition: ActivityDefinition): TemporalActivity {
   return async (input, call) => {
     const temporal = Context.current();
     const { attempt } = temporal.info;
-    const where = `activity "${definition.name}" in step "${call.step}"`;
+    // A user heartbeat carries the user's details; between them the wrapper's keep the cancellation flowing.
+    const beat = setInterval(() => temporal.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
-      const inputProblem = schemaProblem(definition.input, input);
-      if (inputProblem) throw new WorkflowError('InvalidInput', `input of ${where}: ${inputProblem}`, { nonRetryable: true });
+      const invalidInput = activityInputError(definition, call.step, input);
+      if (invalidInput) throw invalidInput;
       const context: ActivityContext = {
         signal: temporal.cancellationSignal,
         heartbeat: (details) => temporal.heartbeat(details),
@@ -38,20 +44,21 @@ function wrap(definition: ActivityDefinition): TemporalActivity {
         runId: call.runId,
         log: (level, message, data) => temporal.log[level](message, { step: call.step, ...(data !== undefined && { data }) }),
       };
-      const output = ((await definition.run(input, context)) ?? null) as Json;
-      const outputProblem = schemaProblem(definition.output, output);
-      if (outputProblem) throw new WorkflowError('InvalidOutput', `output of ${where}: ${outputProblem}`, { nonRetryable: true });
+      // An activity that ignores its signal is abandoned on cancellation, as on the local engine.
+      const output = ((await Promise.race([definition.run(input, context), temporal.cancelled])) ?? null) as Json;
+      const invalidOutput = activityOutputError(definition, call.step, output);
+      if (invalidOutput) throw invalidOutput;
       return { output, attempt };
     } catch (thrown) {
-      throw asFailure(asActivityError(thrown), attempt, call.retryOn);
+      if (thrown instanceof CancelledFailure || temporal.cancellationSignal.aborted) {
+        throw cancelledActivity(`activity "${definition.name}" (step "${call.step}", attempt ${attempt}) was cancelled`, attempt);
+      }
+      // The same retry rule as the local engine (retryOn, maxElapsed): Temporal retries only what it allows.
+      const error = asActivityError(thrown);
+      const retryable = call.retry === undefined || nextRetry(error, attempt, Date.now() - temporal.info.scheduledTimestampMs, call.retry) !== undefined;
+      throw activityFailure(error, attempt, retryable);
+    } finally {
+      clearInterval(beat);
     }
   };
-}
-
-/** A DSL error as the ApplicationFailure Temporal retries (or not) and the workflow reads back. */
-function asFailure(error: WorkflowError, attempt: number, retryOn: string[] | undefined): ApplicationFailure {
-  const details: FailureDetails = [(error.details ?? null) as Json, attempt];
-  // `retryOn` has no Temporal equivalent: errors outside it are marked non-retryable here.
-  const nonRetryable = error.nonRetryable || (retryOn !== undefined && !retryOn.includes(error.type));
-  return ApplicationFailure.create({ type: error.type, message: error.message, details, nonRetryable });
 }

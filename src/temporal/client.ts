@@ -9,8 +9,10 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
-import { EVENTS_QUERY, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoMemo, type RevoWorkflowInput } from './api.js';
+import { EVENTS_QUERY, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import type { TemporalSettings } from './connection.js';
+import { errorInfoOf } from '../sandboxed/failures.js';
+import { memoOf } from '../sandboxed/run-start.js';
 
 export interface StartRequest {
   bundle: WorkflowBundle;
@@ -30,11 +32,6 @@ export function newWorkflowId(workflow: string, now: Date = new Date()): string 
   let suffix = '';
   for (let i = 0; i < 4; i++) suffix += randomInt(36).toString(36);
   return `${workflow}-${stamp}-${suffix}`;
-}
-
-export function memoOf(bundle: WorkflowBundle): RevoMemo {
-  const { definition, hash } = bundle;
-  return { workflow: definition.name, ...(definition.version !== undefined && { version: definition.version }), hash };
 }
 
 export function workflowArgument(request: StartRequest): RevoWorkflowInput {
@@ -64,23 +61,11 @@ export async function runOutcome(handle: WorkflowHandle): Promise<RunOutcome> {
     return { status: 'completed', output: ((await handle.result()) ?? null) as Json };
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
-    const error = failureError(err.cause);
+    const error = errorInfoOf(err.cause);
     return { status: err.cause instanceof CancelledFailure ? 'cancelled' : 'failed', error };
   }
 }
 
-/** The DSL error a workflow failure carries (the workflow puts it in the details). */
-export function failureError(cause: unknown): ErrorInfo {
-  if (cause instanceof ApplicationFailure || cause instanceof CancelledFailure) {
-    const [recorded] = (cause.details ?? []) as [ErrorInfo | undefined];
-    if (recorded && typeof recorded.type === 'string') return recorded;
-    if (cause instanceof CancelledFailure) return { type: 'Cancelled', message: cause.message };
-    return { type: cause.type ?? 'ActivityError', message: cause.message };
-  }
-  if (cause instanceof TerminatedFailure) return { type: 'Terminated', message: `the run was terminated on Temporal (no compensation ran): ${cause.message}` };
-  if (cause instanceof TimeoutFailure) return { type: 'Timeout', message: `the workflow timed out on Temporal: ${cause.message}` };
-  return { type: 'InternalError', message: cause instanceof Error ? cause.message : String(cause) };
-}
 
 /**
  * Polls the run's events while it runs (the live progress of `revo run`), calling

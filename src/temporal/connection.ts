@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
-import { DEFAULT_TASK_QUEUE } from './api.js';
+import { DEFAULT_TASK_QUEUE } from '../sandboxed/workflow/contract.js';
 import { installSdkRuntime } from './sdk-runtime.js';
 
 export interface TemporalSettings {

@@ -10,9 +10,9 @@ import { Worker } from '@temporalio/worker';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import { UsageError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
-import { HISTORY_SINK } from './api.js';
+import { HISTORY_SINK } from '../sandboxed/workflow/contract.js';
 import { installSdkRuntime } from './sdk-runtime.js';
-import { failureError } from './client.js';
+import { errorInfoOf } from '../sandboxed/failures.js';
 import { workflowBundle } from './workflow-code.js';
 
 type History = temporal.api.history.v1.IHistory;
@@ -70,7 +70,7 @@ export async function temporalRecord(client: Client, workflowId: string, events?
     const handle = client.workflow.getHandle(workflowId);
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING' && status.name !== 'CONTINUED_AS_NEW') {
-      const error = await handle.result().then(() => undefined, (err: { cause?: unknown }) => failureError(err.cause ?? err));
+      const error = await handle.result().then(() => undefined, (err: { cause?: unknown }) => errorInfoOf(err.cause ?? err));
       record.status = 'failed';
       if (error) record.error = error;
     }

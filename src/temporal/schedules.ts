@@ -17,8 +17,9 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import { parseDuration } from '../../interpreter/duration.js';
 import type { Json, Schedule } from '../../interpreter/model.js';
 import { UsageError } from '../errors.js';
-import { WORKFLOW_TYPE } from './api.js';
-import { memoOf, workflowArgument } from './client.js';
+import { WORKFLOW_TYPE } from '../sandboxed/workflow/contract.js';
+import { memoOf } from '../sandboxed/run-start.js';
+import { workflowArgument } from './client.js';
 import type { TemporalSettings } from './connection.js';
 
 export type DeployOutcome = 'created' | 'updated' | 'unchanged';

@@ -5,7 +5,7 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { ActivityDefinition } from '../activities/types.js';
 import { temporalActivities } from './activities.js';
-import { HISTORY_SINK } from './api.js';
+import { HISTORY_SINK } from '../sandboxed/workflow/contract.js';
 import { workflowBundle } from './workflow-code.js';
 
 export interface RevoWorkerOptions {
@@ -24,6 +24,9 @@ export function createWorker(options: RevoWorkerOptions): Promise<Worker> {
     ...(options.identity && { identity: options.identity }),
     workflowBundle: workflowBundle(),
     activities: temporalActivities(options.activities),
+    // The activity wrapper heartbeats every second so that a cancellation reaches a running
+    // activity promptly (Temporal delivers it in a heartbeat's answer); the SDK's default would hold them 30 s.
+    defaultHeartbeatThrottleInterval: '1s',
     // The run record is rebuilt by replaying a history (history.ts); a live worker keeps no copy.
     sinks: { [HISTORY_SINK]: { event: { fn: () => {} } } },
   });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../interpreter/history.js';
-import { EVENTS_QUERY, type EventsPage } from '../../src/temporal/api.js';
+import { EVENTS_QUERY, type EventsPage } from '../../src/sandboxed/workflow/contract.js';
 import { deferred, fails, hangs, returns, stepOf, statuses, testActivity, workflow } from '../engine/harness.js';
 import { eventually, temporalEnv, type TemporalTestEnv } from './harness.js';
 

@@ -33,7 +33,7 @@ Examples:
         import('../../local/store.js'),
         import('../run-ids.js'),
         import('../local-runs.js'),
-        import('../../local/engine.js'),
+        import('../../sandboxed/signals.js'),
         import('../../local/inbox.js'),
         import('node:crypto'),
       ]);

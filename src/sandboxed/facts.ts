@@ -20,6 +20,9 @@ export type Fact =
 
 export type FactType = Fact['type'];
 
+/** One line of a local journal: a history event or a fact (plus journal-only fields). */
+export type JournalEntry = { type: string; [field: string]: unknown };
+
 export const FACT_TYPES: ReadonlySet<string> = new Set<FactType>([
   'activity.completed', 'activity.failed', 'timer.started', 'timer.fired', 'signal.consumed', 'signal.timedout',
   'child.started', 'child.completed', 'child.failed',

@@ -7,7 +7,7 @@ import type { HistoryEvent } from '../../interpreter/history.js';
 import type { BufferedSignal } from '../../interpreter/signals.js';
 import type { Fact } from './facts.js';
 import { FACT_TYPES } from './facts.js';
-import type { JournalEntry } from './journal.js';
+import type { JournalEntry } from './facts.js';
 
 export interface Positioned<T> {
   fact: T;

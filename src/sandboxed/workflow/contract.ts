@@ -2,12 +2,13 @@
  * What the Revo workflow, its worker and its clients agree on: names, arguments and
  * results. Imported inside the workflow sandbox too, so nothing here touches Node.
  */
-import type { WorkflowBundle } from '../../interpreter/bundle.js';
-import type { Continuation } from '../../interpreter/continuation.js';
-import type { HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
-import type { Json } from '../../interpreter/model.js';
-import type { BufferedSignal } from '../../interpreter/signals.js';
-import type { JournalEntry } from '../local/journal.js';
+import type { WorkflowBundle } from '../../../interpreter/bundle.js';
+import type { Continuation } from '../../../interpreter/continuation.js';
+import type { HistoryEvent, TriggerInfo } from '../../../interpreter/history.js';
+import type { Json } from '../../../interpreter/model.js';
+import type { EffectiveRetry } from '../../../interpreter/options.js';
+import type { BufferedSignal } from '../../../interpreter/signals.js';
+import type { JournalEntry } from '../facts.js';
 
 /** The one workflow type that interprets every definition. */
 export const WORKFLOW_TYPE = 'revo';
@@ -54,8 +55,11 @@ export interface CallContext {
   step: string;
   key: string;
   runId: string;
-  /** The step's `retryOn`: any other type is marked non-retryable by the worker. */
-  retryOn?: string[];
+  /**
+   * The step's effective retry policy, when Temporal's own cannot express it (`retryOn`,
+   * `maxElapsed`): the worker then decides each retry with the local engine's rule.
+   */
+  retry?: EffectiveRetry;
 }
 
 /** What each activity returns: the output, and which attempt produced it. */
@@ -63,9 +67,6 @@ export interface CallResult {
   output: Json;
   attempt: number;
 }
-
-/** An activity failure's details: the DSL error's own details, then the attempt. */
-export type FailureDetails = [details: Json, attempt: number];
 
 /** Internal query: the run's history events from index `from` on (live progress). */
 export const EVENTS_QUERY = 'revo.events';
@@ -82,10 +83,3 @@ export const HISTORY_SINK = 'revoHistory';
 export type HistorySink = {
   event(event: HistoryEvent): void;
 };
-
-/** Memo fields, shown in the Temporal UI and `revo runs`. */
-export interface RevoMemo {
-  workflow: string;
-  version?: string;
-  hash: string;
-}

@@ -9,12 +9,9 @@
  * interpreter first, and compensations and `finally` steps still run normally.
  */
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   ChildWorkflowFailure,
   ParentClosePolicy,
-  TimeoutFailure,
   condition,
   isCancellation,
   patched,
@@ -24,19 +21,20 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { RetryState, TimeoutType } from '@temporalio/common';
-import type { Cancellation } from '../../interpreter/cancellation.js';
-import { formatDuration } from '../../interpreter/duration.js';
-import { fromErrorInfo } from '../../interpreter/control.js';
-import { WorkflowError } from '../../interpreter/errors.js';
-import type { ErrorInfo, HistoryEvent, StepKey } from '../../interpreter/history.js';
-import type { Json } from '../../interpreter/model.js';
-import { RUN_TIMEOUT_KEY } from '../../interpreter/run.js';
-import type { ActivityOutcome, ActivityRequest, ChildOutcome, ChildRequest, RunInfo, Runtime } from '../../interpreter/runtime.js';
-import { SignalInbox } from '../../interpreter/signals.js';
-import type { ReplayLog } from '../local/replay.js';
+import type { Cancellation } from '../../../interpreter/cancellation.js';
+import { fromErrorInfo } from '../../../interpreter/control.js';
+import type { HistoryEvent, StepKey } from '../../../interpreter/history.js';
+import type { Json } from '../../../interpreter/model.js';
+import { RUN_TIMEOUT_KEY } from '../../../interpreter/run.js';
+import type { ActivityOutcome, ActivityRequest, ChildOutcome, ChildRequest, RunInfo, Runtime } from '../../../interpreter/runtime.js';
+import { SignalInbox } from '../../../interpreter/signals.js';
+import { childInputError } from '../child-input.js';
+import { childFailedError } from '../dsl-errors.js';
+import { activityError, dslErrorOf, errorInfoOf } from '../failures.js';
+import { memoOf } from '../run-start.js';
+import type { ReplayLog } from '../replay-log.js';
 import { activityOptions } from './activity-options.js';
-import { WORKFLOW_TYPE, type CallContext, type CallResult, type FailureDetails, type RevoWorkflowInput } from './api.js';
+import { WORKFLOW_TYPE, type CallContext, type CallResult, type RevoWorkflowInput } from './contract.js';
 
 type Activities = Record<string, (input: Json, call: CallContext) => Promise<CallResult>>;
 
@@ -98,11 +96,8 @@ export class TemporalRuntime implements Runtime {
   /** One scope per Cancellation, cancelled with it: the operations of a token share it (scopes are not free in replay). */
   private readonly scopes = new WeakMap<Cancellation, CancellationScope>();
 
-  /**
-   * Runs `operation` in the scope of `cancellation`; a cancellation surfaces as the
-   * interpreter's reason (Cancelled or Timeout).
-   */
-  private async cancellable<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
+  /** Runs `operation` in the scope of `cancellation`: cancelling the token cancels what it started. */
+  private inScope<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
     cancellation.throwIfCancelled();
     let scope = this.scopes.get(cancellation);
     if (!scope) {
@@ -110,8 +105,13 @@ export class TemporalRuntime implements Runtime {
       cancellation.onCancel(() => created.cancel());
       this.scopes.set(cancellation, (scope = created));
     }
+    return scope.run(operation);
+  }
+
+  /** As inScope; a cancellation surfaces as the interpreter's reason (Cancelled or Timeout). */
+  private async cancellable<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
     try {
-      return await scope.run(operation);
+      return await this.inScope(cancellation, operation);
     } catch (failure) {
       if (cancellation.cancelled && isCancellation(failure)) throw cancellation.reason!;
       throw failure;
@@ -132,10 +132,11 @@ export class TemporalRuntime implements Runtime {
       step: request.step,
       key: request.key,
       runId: this.info.runId,
-      ...(request.options.retry.retryOn && { retryOn: request.options.retry.retryOn }),
+      ...((request.options.retry.retryOn || request.options.retry.maxElapsedMs !== undefined) && { retry: request.options.retry }),
     };
     try {
-      const result = await this.cancellable(cancellation, () => activities[request.activity]!(request.input, call));
+      // Not `cancellable`: a cancelled activity reports the attempt it was in, which activityError keeps.
+      const result = await this.inScope(cancellation, () => activities[request.activity]!(request.input, call));
       return { output: result.output, attempts: result.attempt, sequence: ++this.sequence };
     } catch (failure) {
       throw activityError(failure, request, cancellation);
@@ -187,71 +188,29 @@ export class TemporalRuntime implements Runtime {
       // The local engine hands over only once the children it waits for have ended.
       return { workflowId: started.workflowId, runId: started.runId };
     }
+    const invalid = childInputError(request);
+    if (invalid) throw invalid;
     const parent = workflowInfo();
     const workflowId = request.workflowId ?? `${parent.workflowId}.${request.key}`;
     const input: RevoWorkflowInput = { bundle: request.bundle, input: request.input, trigger: { by: `parent:${this.info.runId}`, input: request.input }, parent: parent.workflowId };
-    const { definition, hash } = request.bundle;
     try {
       return await this.cancellable(cancellation, async () => {
         const handle = await startChild(WORKFLOW_TYPE, {
           workflowId,
           args: [input],
-          memo: { workflow: definition.name, ...(definition.version !== undefined && { version: definition.version }), hash },
+          memo: memoOf(request.bundle) as unknown as Record<string, unknown>,
           // A child not waited for lives on when its parent ends.
           parentClosePolicy: request.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
         });
-        const runId = handle.firstExecutionRunId;
+        // A Revo run is named by its workflow id, on Temporal as in `revo history`.
+        const runId = workflowId;
         if (!request.wait) return { workflowId, runId };
         return { workflowId, runId, output: ((await handle.result()) ?? null) as Json };
       });
     } catch (failure) {
-      if (failure instanceof ChildWorkflowFailure) {
-        const cause = failureInfo(failure.cause);
-        throw new WorkflowError(cause.type, `child workflow run ${failure.execution.runId} failed: ${cause.message}`, {
-          details: { runId: failure.execution.runId ?? null, workflowId: failure.execution.workflowId, step: cause.step ?? null, details: cause.details ?? null },
-          step: request.step,
-          nonRetryable: true,
-        });
-      }
-      throw asDslError(failure, cancellation);
+      // A Revo run is named by its workflow id (see the constructor), so the message names that.
+      if (failure instanceof ChildWorkflowFailure) throw childFailedError(request.step, { runId: workflowId, workflowId }, errorInfoOf(failure.cause));
+      throw dslErrorOf(failure, cancellation);
     }
   }
-}
-
-function asDslError(failure: unknown, cancellation: Cancellation): WorkflowError {
-  if (failure instanceof WorkflowError) return failure;
-  if (isCancellation(failure)) return cancellation.reason ?? new WorkflowError('Cancelled', 'the operation was cancelled');
-  const info = failureInfo(failure);
-  return new WorkflowError(info.type, info.message, { details: info.details, nonRetryable: true });
-}
-
-/** A failed activity as the DSL error the local engine would raise. */
-function activityError(failure: unknown, request: ActivityRequest, cancellation: Cancellation): WorkflowError {
-  if (!(failure instanceof ActivityFailure)) return asDslError(failure, cancellation);
-  const where = { step: request.step, nonRetryable: true };
-  const { cause } = failure;
-  if (cause instanceof ApplicationFailure) {
-    const [details, attempt] = (cause.details ?? []) as Partial<FailureDetails>;
-    return new WorkflowError(cause.type ?? 'ActivityError', cause.message, { ...where, details: details ?? null, ...(attempt !== undefined && { attempt }) });
-  }
-  if (cause instanceof TimeoutFailure) {
-    const attempts = failure.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? request.options.retry.maxAttempts : undefined;
-    const limit =
-      cause.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? `its maxElapsed of ${formatDuration(request.options.retry.maxElapsedMs ?? 0)}`
-      : cause.timeoutType === TimeoutType.HEARTBEAT ? `its heartbeat timeout of ${formatDuration(request.options.heartbeatMs ?? 0)}`
-      : `its timeout of ${formatDuration(request.options.timeoutMs)}`;
-    return new WorkflowError('Timeout', `activity "${request.activity}" (step "${request.step}") exceeded ${limit}`, { ...where, ...(attempts !== undefined && { attempt: attempts }) });
-  }
-  return asDslError(cause ?? failure, cancellation);
-}
-
-/** The DSL error carried by a failure from a child run or elsewhere. */
-function failureInfo(failure: unknown): ErrorInfo {
-  if (failure instanceof ApplicationFailure) {
-    const [recorded] = (failure.details ?? []) as [ErrorInfo | undefined];
-    return recorded ?? { type: failure.type ?? 'ActivityError', message: failure.message };
-  }
-  if (isCancellation(failure)) return { type: 'Cancelled', message: (failure as Error).message || 'cancelled' };
-  if (failure instanceof TimeoutFailure) return { type: 'Timeout', message: failure.message };
-  return { type: 'InternalError', message: failure instanceof Error ? failure.message : String(failure) };
 }

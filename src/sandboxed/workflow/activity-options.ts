@@ -3,8 +3,8 @@
  * used inside the workflow sandbox.
  */
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
-import { NEVER_RETRY } from '../../interpreter/errors.js';
-import type { EffectiveOptions } from '../../interpreter/options.js';
+import { NEVER_RETRY } from '../../../interpreter/errors.js';
+import type { EffectiveOptions } from '../../../interpreter/options.js';
 
 export function activityOptions(options: EffectiveOptions): ActivityOptions & LocalActivityOptions {
   const { retry } = options;

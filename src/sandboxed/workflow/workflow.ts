@@ -7,7 +7,6 @@
  * stay deterministic, which the interpreter is by construction.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   continueAsNew,
@@ -19,14 +18,16 @@ import {
   workflowInfo,
   type Sinks,
 } from '@temporalio/workflow';
-import type { HistoryEvent } from '../../interpreter/history.js';
-import type { Json } from '../../interpreter/model.js';
-import { Interpreter } from '../../interpreter/run.js';
-import { journalEvents } from '../local/facts.js';
-import { schemaProblem } from '../local/payload-check.js';
-import { ReplayLog } from '../local/replay.js';
-import { EVENTS_QUERY, HISTORY_SINK, type EventsPage, type HistorySink, type RevoWorkflowInput } from './api.js';
-import { TemporalRuntime } from './workflow-runtime.js';
+import type { HistoryEvent } from '../../../interpreter/history.js';
+import type { Json } from '../../../interpreter/model.js';
+import { Interpreter } from '../../../interpreter/run.js';
+import { journalEvents } from '../facts.js';
+import { runFailure } from '../failures.js';
+import { runStartedEvent } from '../run-start.js';
+import { signalProblem } from '../signals.js';
+import { ReplayLog } from '../replay-log.js';
+import { EVENTS_QUERY, HISTORY_SINK, type EventsPage, type HistorySink, type RevoWorkflowInput } from './contract.js';
+import { TemporalRuntime } from './runtime.js';
 
 interface RevoSinks extends Sinks {
   [HISTORY_SINK]: HistorySink;
@@ -64,19 +65,15 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   for (const signal of continued?.signals ?? recorded?.signals ?? []) runtime.inbox.deliver(signal.name, signal.payload, signal.seq);
   const interpreter = new Interpreter({ bundle, input }, runtime, continued?.continuation);
 
-  const declared = definition.signals ?? {};
-  for (const [name, { schema }] of Object.entries(declared)) {
-    setHandler(defineSignal<[Json?]>(name), (payload = null) => {
-      // A bad payload is refused and the run goes on (docs/dsl.md#signals-and-queries); `revo signal` checks before sending.
-      const problem = schemaProblem(schema, payload);
-      if (problem) runtime.record({ type: 'signal.rejected', name, reason: `payload does not match the signal's schema: ${problem}` });
-      else runtime.deliverSignal(name, payload);
-    });
-  }
-  setDefaultSignalHandler((name) => {
-    const known = Object.keys(declared).join(', ') || 'none';
-    runtime.record({ type: 'signal.rejected', name, reason: `workflow "${definition.name}" declares no signal "${name}" (it declares: ${known})` });
-  });
+  // Every signal goes through one handler, so an undeclared one is refused the same way as a bad payload.
+  // A refused signal is recorded and the run goes on (docs/dsl.md#signals-and-queries); `revo signal` checks before sending.
+  const take = (name: string, payload: Json) => {
+    const problem = signalProblem(definition, name, payload);
+    if (problem) runtime.record({ type: 'signal.rejected', name, reason: problem });
+    else runtime.deliverSignal(name, payload);
+  };
+  for (const name of Object.keys(definition.signals ?? {})) setHandler(defineSignal<[Json?]>(name), (payload = null) => take(name, payload));
+  setDefaultSignalHandler((name, ...args: unknown[]) => take(name, (args[0] ?? null) as Json));
   setHandler(defineQuery<Json>('state'), () => interpreter.stateView() as unknown as Json);
   for (const name of Object.keys(definition.queries ?? {})) {
     setHandler(defineQuery<Json>(name), () => interpreter.query(name));
@@ -84,12 +81,8 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   setHandler(defineQuery<EventsPage, [number]>(EVENTS_QUERY), (from = 0) => ({ runId: workflowInfo().runId, events: events.slice(from), next: events.length }));
 
   if (!continued && !handedOver) {
-    const info = workflowInfo();
-    runtime.record({
-      type: 'run.started', runId: runtime.info.runId, workflowId: info.workflowId, workflow: definition.name,
-      ...(definition.version !== undefined && { version: definition.version }),
-      hash: bundle.hash, engine: 'temporal', trigger: start.trigger, ...(start.parent !== undefined && { parent: start.parent }),
-    });
+    const { workflowId } = workflowInfo();
+    runtime.record(runStartedEvent(bundle, { runId: runtime.info.runId, workflowId, engine: 'temporal', trigger: start.trigger, ...(start.parent !== undefined && { parent: start.parent }) }));
   }
 
   // The interpreter decides what a cancellation stops: it runs shielded, and a
@@ -111,11 +104,8 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
       });
     case 'cancelled':
       throw new CancelledFailure(outcome.error!.message, [outcome.error]);
-    case 'failed': {
-      // An ApplicationFailure fails the run; any other error would only fail the workflow task and retry forever.
-      const error = outcome.error!;
-      throw ApplicationFailure.create({ type: error.type, message: error.message, details: [error], nonRetryable: true });
-    }
+    case 'failed':
+      throw runFailure(outcome.error!);
   }
 }
 
