@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
 import { BUILTIN_ACTIVITIES } from './builtins/index.js';
-import { makeRevoResolvable } from './revo-resolution.js';
 import type { ActivityDefinition, ActivitySpec, Catalog } from './types.js';
 
 /** The JSON catalog format written by `revo catalog` and read by `--catalog`. */
@@ -59,7 +58,8 @@ export async function loadActivityModule(path: string): Promise<ActivityDefiniti
   const url = pathToFileURL(resolve(path)).href;
   let module: Record<string, unknown>;
   try {
-    makeRevoResolvable();
+    // Imported here, not at the top: it loads the whole API, which `revo validate` without modules never needs.
+    (await import('./revo-resolution.js')).makeRevoResolvable();
     if (/\.[cm]?ts$/.test(path)) {
       const { tsImport } = await import('tsx/esm/api');
       module = (await tsImport(url, import.meta.url)) as Record<string, unknown>;

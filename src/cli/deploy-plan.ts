@@ -13,8 +13,11 @@ import { UsageError } from '../errors.js';
 import { schemaProblem } from '../sandboxed/payload-check.js';
 import type { TemporalSettings } from '../temporal/connection.js';
 import { desiredSchedule, scheduledInput, scheduleIdOf, type DesiredSchedule } from '../temporal/schedules.js';
-import { catalogsBeside, isWorkflow, workflowFiles } from './files.js';
-import { activitiesBeside, bundleWorkflow, InvalidWorkflowError } from './prepare.js';
+import { catalogsBeside, isWorkflow, workflowFiles } from '../load/files.js';
+import { activitiesBeside } from '../activities/modules.js';
+import { ValidationError } from '../errors.js';
+import { bundleWorkflow } from '../load/bundle-workflow.js';
+import { validationReport } from './render/validation-report.js';
 
 export interface CatalogFlags {
   activities?: string[];
@@ -73,8 +76,8 @@ export async function planDeploy(files: readonly string[], catalog: Catalog, set
     try {
       bundle = await bundleWorkflow(file, catalog);
     } catch (error) {
-      if (!(error instanceof InvalidWorkflowError)) throw error;
-      plan.problems.push(error.report);
+      if (!(error instanceof ValidationError)) throw error;
+      plan.problems.push(validationReport(error));
       continue;
     }
     const { name, schedule } = bundle.definition;

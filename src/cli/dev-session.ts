@@ -16,7 +16,7 @@ import { createWorker } from '../temporal/worker.js';
 import { DEFAULT_PORT, DEFAULT_UI_PORT } from './commands/dev.js';
 import { defaultActivityModules } from './commands/worker.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { loadActivityMap } from './prepare.js';
+import { loadActivityMap } from '../activities/modules.js';
 
 export interface DevSessionOptions {
   port?: number;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../paths.js';
-import { UsageError } from '../errors.js';
+import { UsageError, ValidationError } from '../errors.js';
 import { cancelCommand } from './commands/cancel.js';
 import { catalogCommand } from './commands/catalog.js';
 import { deployCommand } from './commands/deploy.js';
@@ -55,6 +55,11 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // Help and version are not errors; everything else commander refuses is a usage error.
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof ValidationError) {
+      const { validationReport } = await import('./render/validation-report.js');
+      process.stderr.write(`revo: ${err.file} is not a valid workflow; nothing was run.\n${validationReport(err)}\n`);
+      return EXIT.usage;
     }
     if (err instanceof UsageError) {
       process.stderr.write(`revo: ${err.message}\n`);

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import { UsageError } from '../errors.js';
-import { activityModules, bundleWorkflow, loadActivityMap } from './prepare.js';
+import { activityModules, loadActivityMap } from '../activities/modules.js';
+import { bundleWorkflow } from '../load/bundle-workflow.js';
 import type { ReplaySource } from './replay-source.js';
 
 export interface DefinitionChoice {

@@ -12,8 +12,8 @@ import { HISTORY_FORMAT, type HistoryExport } from '../history/export.js';
 import type { RunOrigin } from '../local/engine.js';
 import { RunStore } from '../local/store.js';
 import type { TemporalFlags } from '../temporal/connection.js';
-import { readLocalRun } from './local-runs.js';
-import { whereRunIs } from './run-ids.js';
+import { readLocalRun } from '../local/stored-run.js';
+import { whereRunIs } from '../local/run-ids.js';
 
 export interface ReplaySource {
   /** What was read, for the report: `run <id> (local journal)`, `file <path> (Temporal history)`… */

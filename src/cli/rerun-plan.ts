@@ -2,7 +2,7 @@
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import { UsageError } from '../errors.js';
 import { schemaProblem } from '../sandboxed/payload-check.js';
-import { activitiesBeside, loadActivityMap } from './prepare.js';
+import { activitiesBeside, loadActivityMap } from '../activities/modules.js';
 import type { ReplaySource } from './replay-source.js';
 import type { LocalPlan } from './run-on-engine.js';
 

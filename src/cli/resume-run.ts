@@ -6,9 +6,9 @@ import { JournalCorruptError, readJournal } from '../local/journal.js';
 import type { TemporalFlags } from '../temporal/connection.js';
 import { ReplayDivergence } from '../local/runtime.js';
 import { RunLockedError, RunStore } from '../local/store.js';
-import { loadActivityMap } from './prepare.js';
+import { loadActivityMap } from '../activities/modules.js';
 import { terminalEngine, watchRun, type WatchOptions } from './watch-run.js';
-import { findRun } from './run-ids.js';
+import { findRun } from '../local/run-ids.js';
 
 export async function resumeLocal(idOrPrefix: string, options: WatchOptions & TemporalFlags & { activities?: string[] }): Promise<number> {
   const store = new RunStore();

@@ -9,8 +9,8 @@ import type { RunRecord } from '../history/record.js';
 import type { RunOrigin } from '../local/engine.js';
 import { RunStore } from '../local/store.js';
 import type { TemporalFlags } from '../temporal/connection.js';
-import { readLocalRun } from './local-runs.js';
-import { localRunId } from './run-ids.js';
+import { readLocalRun } from '../local/stored-run.js';
+import { localRunId } from '../local/run-ids.js';
 
 export interface RunHistory {
   runId: string;

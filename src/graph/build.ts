@@ -8,7 +8,7 @@
 import type { CallStep, ForeachStep, ParallelStep, Step, SwitchStep, TryStep, WhileStep, WorkflowDefinition } from '../../interpreter/model.js';
 import { stepKind } from '../../interpreter/model.js';
 import type { Role } from '../../interpreter/walk.js';
-import { truncate } from '../cli/render/text.js';
+import { truncate } from '../text.js';
 import { expressionText } from './expression-text.js';
 import { stepKindLines } from './step-text.js';
 import type { EdgeKind, Graph, GraphNode, NodeKind } from './model.js';

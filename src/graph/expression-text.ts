@@ -5,7 +5,7 @@
  */
 import type { Json } from '../../interpreter/model.js';
 import { expressionOperation, isLiteral, operationArgs } from '../../interpreter/expression-syntax.js';
-import { truncate } from '../cli/render/text.js';
+import { truncate } from '../text.js';
 
 /** Operations written between their arguments. */
 const INFIX: ReadonlySet<string> = new Set(['==', '===', '!=', '!==', '>', '>=', '<', '<=', '+', '-', '*', '/', '%', 'in', 'and', 'or']);

@@ -1,7 +1,7 @@
 /** What a step does, in a line or two of text: `call payments.charge`, `wait for signal approve` / `timeout 3d`. */
 import type { CallStep, ChildStep, FailStep, ForeachStep, ParallelStep, SetStep, SleepStep, Step, WaitStep, WhileStep } from '../../interpreter/model.js';
 import { stepKind } from '../../interpreter/model.js';
-import { truncate } from '../cli/render/text.js';
+import { truncate } from '../text.js';
 import { expressionText } from './expression-text.js';
 
 /** The first line says what kind of step it is and on what; further lines add its main options. */

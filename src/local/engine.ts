@@ -9,6 +9,7 @@ import type { HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import { Interpreter, type RunOutcome, type RunStateView } from '../../interpreter/run.js';
 import type { ActivityDefinition } from '../activities/types.js';
+import { InvalidInputError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
 import { systemClock, type Clock } from './clock.js';
 import { InboxReader, type InboxMessage } from './inbox.js';
@@ -54,8 +55,8 @@ export interface StartEntry extends JournalEntry {
 }
 
 /** A workflow input that does not match the definition's input schema: refused before any run exists. */
-export class InvalidRunInput extends Error {
-  override readonly name = 'InvalidRunInput';
+export class InvalidRunInput extends InvalidInputError {
+  override name = 'InvalidRunInput';
 }
 
 /** The first entry of a run's journal: how it started. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
-import { UsageError } from '../errors.js';
+import { TemporalUnavailableError, UsageError } from '../errors.js';
 import { DEFAULT_TASK_QUEUE } from '../sandboxed/workflow/contract.js';
 import { installSdkRuntime } from './sdk-runtime.js';
 
@@ -73,9 +73,9 @@ function secureOptions(settings: TemporalSettings): Pick<ConnectionOptions & Nat
   };
 }
 
-function unreachable(settings: TemporalSettings, err: unknown): UsageError {
+function unreachable(settings: TemporalSettings, err: unknown): TemporalUnavailableError {
   const reason = (err as Error)?.message?.split('\n')[0] ?? String(err);
-  return new UsageError(
+  return new TemporalUnavailableError(
     `cannot reach Temporal at ${settings.address} (namespace ${settings.namespace}): ${reason}. ` +
       'Start a local server with `revo dev`, or point TEMPORAL_ADDRESS (or --address) at yours.',
   );

@@ -5,7 +5,8 @@
  */
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ActivityDefinition, ActivitySpec } from '../activities/types.js';
-import { activitiesBeside, bundleWorkflow, loadActivityMap } from '../cli/prepare.js';
+import { activitiesBeside, loadActivityMap } from '../activities/modules.js';
+import { bundleWorkflow } from '../load/bundle-workflow.js';
 import { UsageError } from '../errors.js';
 import type { JsonPath } from '../load/source-map.js';
 import type { Diagnostic } from '../validate/diagnostic.js';

@@ -4,7 +4,7 @@
  * then the run (and any child still running) is compared with what the case expects.
  */
 import type { Json } from '../../interpreter/model.js';
-import { readInput } from '../cli/prepare.js';
+import { readInput } from '../load/input.js';
 import { UsageError } from '../errors.js';
 import { VirtualClock } from '../local/clock.js';
 import { InvalidRunInput } from '../local/engine.js';

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { temporalCli as requiredCli } from './harness.js';
 import { freePort } from '../process-helpers.js';
-import { bundleWorkflow } from '../../src/cli/prepare.js';
+import { bundleWorkflow } from '../../src/load/bundle-workflow.js';
 import { BUILTIN_ACTIVITIES } from '../../src/activities/builtins/index.js';
 import { specOf } from '../../src/activities/catalog.js';
 import { runOutcome, startRun } from '../../src/temporal/client.js';

@@ -30,8 +30,8 @@ Examples:
     .action(async (idOrPrefix: string, options: CancelOptions) => {
       const [{ RunStore }, { whereRunIs }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
-        import('../run-ids.js'),
-        import('../local-runs.js'),
+        import('../../local/run-ids.js'),
+        import('../../local/stored-run.js'),
         import('../../local/inbox.js'),
         import('node:crypto'),
       ]);

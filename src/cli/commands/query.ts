@@ -25,7 +25,7 @@ Examples:
   revo query order-2026 progress | jq .percent`,
     )
     .action(async (idOrPrefix: string, name: string, options: TemporalFlags) => {
-      const [{ RunStore }, { whereRunIs }] = await Promise.all([import('../../local/store.js'), import('../run-ids.js')]);
+      const [{ RunStore }, { whereRunIs }] = await Promise.all([import('../../local/store.js'), import('../../local/run-ids.js')]);
       const store = new RunStore();
       const { engine, runId } = whereRunIs(store, idOrPrefix);
       if (engine === 'temporal') {

@@ -2,13 +2,13 @@ import { Command, Option } from 'commander';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
 import { addTemporalOptions } from '../temporal-options.js';
+import type { EngineChoice } from '../../api/revo.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
-import type { EngineName } from '../run-on-engine.js';
 
 interface RunOptions extends TemporalFlags {
   input?: string;
   inputFile?: string;
-  engine: EngineName;
+  engine: EngineChoice;
   activities?: string[];
   json?: boolean;
   quiet?: boolean;
@@ -48,9 +48,12 @@ Examples:
   revo run definitions/order-fulfilment.yaml --input-file definitions/inputs/order-fulfilment.json --engine auto`,
     )
     .action(async (file: string, options: RunOptions) => {
-      const [{ prepareRun }, { runOnEngine }] = await Promise.all([import('../prepare.js'), import('../run-on-engine.js')]);
-      const prepared = await prepareRun(file, options);
-      process.exitCode = await runOnEngine({ ...prepared, by: 'cli' }, options);
+      const [{ cliRevo, terminal }, { readInput }, { startAndFollow }] = await Promise.all([import('../cli-revo.js'), import('../../load/input.js'), import('../start-and-follow.js')]);
+      const term = terminal(options.quiet);
+      const revo = cliRevo(options, term);
+      const workflow = await revo.load(file);
+      const input = await readInput(options);
+      process.exitCode = await startAndFollow(revo, workflow, { input, trigger: 'cli' }, term, options);
     });
   return addTemporalOptions(command);
 }

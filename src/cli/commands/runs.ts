@@ -38,8 +38,8 @@ Examples:
     .action(async (options: RunsOptions) => {
       const [{ RunStore }, { readLocalRun }, { displayStatus, between }, { renderRunsTable }] = await Promise.all([
         import('../../local/store.js'),
-        import('../local-runs.js'),
-        import('../render/text.js'),
+        import('../../local/stored-run.js'),
+        import('../../text.js'),
         import('../render/runs-table.js'),
       ]);
       type RunRow = import('../render/runs-table.js').RunRow;

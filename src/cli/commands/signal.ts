@@ -31,8 +31,8 @@ Examples:
       const payload = parsePayload(payloadText);
       const [{ RunStore }, { whereRunIs }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
         import('../../local/store.js'),
-        import('../run-ids.js'),
-        import('../local-runs.js'),
+        import('../../local/run-ids.js'),
+        import('../../local/stored-run.js'),
         import('../../sandboxed/signals.js'),
         import('../../local/inbox.js'),
         import('node:crypto'),

@@ -32,28 +32,21 @@ Examples:
   revo validate order.yaml --activities src/activities.ts --strict`,
     )
     .action(async (paths: string[], options: ValidateOptions) => {
-      const [{ workflowFiles, catalogsBeside }, { loadActivities }, { WorkflowSet }, { validateSet }, { RULES }, { FORMATS }, { countBySeverity }] = await Promise.all([
-        import('../files.js'),
-        import('../../activities/catalog.js'),
-        import('../../load/workflow-set.js'),
-        import('../../validate/validate.js'),
+      const [{ validateFiles }, { RULES }, { FORMATS }, { countBySeverity }] = await Promise.all([
+        import('../../api/validate.js'),
         import('../../validate/rules.js'),
         import('../../validate/format/index.js'),
         import('../../validate/diagnostic.js'),
       ]);
-      const files = await workflowFiles(paths);
-      const explicit = options.activities?.length || options.catalog?.length;
-      const [{ catalog }, set] = await Promise.all([
-        loadActivities({ activities: options.activities, catalogs: explicit ? options.catalog : await catalogsBeside(files) }),
-        WorkflowSet.load(files),
-      ]);
-      const diagnostics = validateSet(set, { catalog });
-      const sources = new Map(set.files().map((f) => [f.file, f.text]));
+      const { diagnostics, sources, filesChecked } = await validateFiles(paths, {
+        ...(options.catalog && { catalog: options.catalog }),
+        ...(options.activities && { activities: options.activities }),
+      });
       const output = FORMATS[options.format](diagnostics, {
         sources,
         color: useColor(process.stdout),
         rules: RULES,
-        filesChecked: set.files().length,
+        filesChecked,
       });
       await write(process.stdout, output);
       const counts = countBySeverity(diagnostics);

@@ -38,7 +38,7 @@ Examples:
     )
     .action(async (options: WorkerOptions) => {
       const [{ loadActivityMap }, { createWorker }, { connectWorker, temporalSettings }] = await Promise.all([
-        import('../prepare.js'),
+        import('../../activities/modules.js'),
         import('../../temporal/worker.js'),
         import('../../temporal/connection.js'),
       ]);
@@ -50,7 +50,19 @@ Examples:
       process.stderr.write(
         `revo: worker ready on task queue "${settings.taskQueue}" at ${settings.address} (namespace ${settings.namespace}) with ${activities.size} activities: ${[...activities.keys()].sort().join(', ')}\n`,
       );
-      await worker.run();
+      // Ctrl-C or SIGTERM: stop polling, let activities in flight finish, then exit 0.
+      const stop = () => {
+        if (worker.getState() === 'RUNNING') {
+          process.stderr.write('revo: stopping the worker (activities in flight finish first)…\n');
+          worker.shutdown();
+        }
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      await worker.run().finally(() => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      });
       await connection.close();
       process.stderr.write('revo: worker stopped\n');
     });

@@ -5,7 +5,7 @@
  */
 import type { Decision, ErrorInfo } from '../../../interpreter/history.js';
 import type { RunRecord, StepRecord } from '../../history/record.js';
-import { between, displayStatus, formatDuration, oneLine, paintStatus, plural, type Palette, palette } from './text.js';
+import { between, displayStatus, formatDuration, oneLine, paintStatus, plural, type Palette, palette } from '../../text.js';
 
 export interface HistoryTextOptions {
   color: boolean;

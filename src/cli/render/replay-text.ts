@@ -1,7 +1,7 @@
 /** The text form of `revo replay`: the rebuilt step trace, then the verdict. */
 import type { RunRecord, StepRecord } from '../../history/record.js';
 import type { Divergence } from '../../replay/divergence.js';
-import { palette, plural } from './text.js';
+import { palette, plural } from '../../text.js';
 
 export interface ReplayReport {
   /** What was replayed: `run … (local journal)`, `file … (Temporal history)`. */

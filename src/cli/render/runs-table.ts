@@ -1,5 +1,5 @@
 /** The text form of `revo runs`: one row per run, newest first. */
-import { formatDuration, paintStatus, palette, shortTime, type DisplayStatus } from './text.js';
+import { formatDuration, paintStatus, palette, shortTime, type DisplayStatus } from '../../text.js';
 
 /** One row of `revo runs` (also its --json form). */
 export interface RunRow {

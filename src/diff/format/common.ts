@@ -1,4 +1,4 @@
-import { oneLine, plural } from '../../cli/render/text.js';
+import { oneLine, plural } from '../../text.js';
 import type { Change, DefinitionDiff } from '../model.js';
 import { breakingCount } from '../model.js';
 

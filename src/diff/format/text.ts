@@ -1,4 +1,4 @@
-import { palette, type Paint } from '../../cli/render/text.js';
+import { palette, type Paint } from '../../text.js';
 import type { ChangeKind } from '../model.js';
 import { headline, shownValues, type DiffFormatter } from './common.js';
 

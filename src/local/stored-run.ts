@@ -1,11 +1,11 @@
-/** Reading a local run from its journal, for the commands that show runs or talk to them. */
+/** Reading a local run from its journal, for whatever shows runs or talks to them (the API, `revo runs`). */
 import type { HistoryEvent } from '../../interpreter/history.js';
 import { UsageError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
-import type { StartEntry } from '../local/engine.js';
+import type { StartEntry } from './engine.js';
 import { journalEvents } from '../sandboxed/facts.js';
-import { JournalCorruptError, readJournal } from '../local/journal.js';
-import type { RunStore } from '../local/store.js';
+import { JournalCorruptError, readJournal } from './journal.js';
+import type { RunStore } from './store.js';
 
 /**
  * A local run as its journal has it. Shared by the commands that read runs or talk to

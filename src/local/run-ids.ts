@@ -1,13 +1,14 @@
-/** Turning a run id (or a unique prefix) from the command line into a local run. */
-import { UsageError } from '../errors.js';
-import { readJournal } from '../local/journal.js';
-import { AmbiguousRunError, InvalidRunIdError, RunStore, UnknownRunError } from '../local/store.js';
+/** Turning a run id (or a unique prefix, like git) into a local run. */
+import { RunNotFoundError, UsageError } from '../errors.js';
+import { readJournal } from './journal.js';
+import { AmbiguousRunError, InvalidRunIdError, RunStore, UnknownRunError } from './store.js';
 
 export function findRun(store: RunStore, idOrPrefix: string): string {
   try {
     return store.resolve(idOrPrefix);
   } catch (error) {
-    if (error instanceof UnknownRunError || error instanceof AmbiguousRunError) throw new UsageError(error.message);
+    if (error instanceof UnknownRunError) throw new RunNotFoundError(idOrPrefix, error.message);
+    if (error instanceof AmbiguousRunError) throw new UsageError(error.message);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
-/** Small text helpers shared by the commands that print runs: colours, durations, one-line JSON. */
-import type { RunStatus } from '../../../interpreter/run.js';
+/** Small text helpers shared by everything that prints (the CLI, diff and graph renderers): colours, durations, one-line JSON. */
+import type { RunStatus } from '../interpreter/run.js';
 
 export type Paint = (text: string) => string;
 

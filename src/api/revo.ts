@@ -1,0 +1,376 @@
+/**
+ * The API for code (docs/api.md): load and validate a workflow, start it on an engine,
+ * find a run wherever it runs now, list, resume. Every `revo` command that runs or talks
+ * to a run is a thin shell over this class. It never writes to the terminal (notices
+ * go to `onNotice`) and never exits the process.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { WorkflowBundle } from '../../interpreter/bundle.js';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import { activityModules } from '../activities/modules.js';
+import type { ActivityDefinition } from '../activities/types.js';
+import { BUILTIN_ACTIVITIES } from '../activities/builtins/index.js';
+import { loadActivityModule } from '../activities/catalog.js';
+import { RunEndedError, RunNotFoundError, TemporalUnavailableError, UsageError } from '../errors.js';
+import { bundleWorkflow } from '../load/bundle-workflow.js';
+import { loadFile } from '../load/load.js';
+import { checkInput } from '../load/input.js';
+import type { Clock } from '../local/clock.js';
+import { HandedOverError, journalHead, LocalEngine, type LocalRun, type RunOrigin } from '../local/engine.js';
+import { JournalCorruptError, readJournal } from '../local/journal.js';
+import { findRun, localRunId } from '../local/run-ids.js';
+import { RunLockedError, RunStore } from '../local/store.js';
+import { journalEvents } from '../sandboxed/facts.js';
+import { listRuns, type RunFilter, type RunSummary } from './list-runs.js';
+import { LiveEvents, LocalRunHandle } from './local-run-handle.js';
+import type { RunHandle } from './run-handle.js';
+import { TemporalConnection, type TemporalOptions } from './temporal-connection.js';
+import type { TemporalRunHandle } from './temporal-run-handle.js';
+
+export type EngineChoice = 'local' | 'temporal' | 'auto';
+
+export interface RevoOptions {
+  /** Where `start` runs a workflow: `local` (default), `temporal`, or `auto` (Temporal when it can take the run). */
+  engine?: EngineChoice;
+  /** Where local runs are journaled (REVO_HOME, default `.revo`). */
+  home?: string;
+  /**
+   * Activity definitions, or paths of modules exporting them. Default: for each workflow
+   * file, the `activities/index.ts` (or .js) beside it. The built-ins are always there.
+   */
+  activities?: (ActivityDefinition | string)[];
+  temporal?: TemporalOptions;
+  /** Things worth telling a user (no worker polls the queue, a run moved to Temporal…); Revo prints nothing itself. */
+  onNotice?: (notice: string) => void;
+  /** The local engine's clock (tests use a virtual one). */
+  clock?: Clock;
+}
+
+/** A workflow ready to start: validated, its definition and children bundled by value. */
+export interface Workflow {
+  readonly name: string;
+  readonly bundle: WorkflowBundle;
+  /** The file it was loaded from (a resume and `rerun --current` read it again). */
+  readonly file?: string;
+  /** The activity modules its runs load (absolute paths), recorded so a resume loads the same. */
+  readonly activityModules: string[];
+}
+
+export interface StartOptions {
+  input?: Json;
+  /** Overrides the instance's engine for this run. */
+  engine?: EngineChoice;
+  /** Who or what starts it, recorded as the trigger (default `api`). */
+  trigger?: string;
+  /** The run id to use (on Temporal, the workflow id); default: `<workflow>-<time>-<random>`. */
+  runId?: string;
+}
+
+export class Revo {
+  readonly store: RunStore;
+  private readonly temporalConnection: TemporalConnection;
+  private readonly activities = new Map<string, ActivityDefinition>(BUILTIN_ACTIVITIES.map((d) => [d.name, d]));
+  private readonly given: { modules: string[]; definitions: ActivityDefinition[] } | undefined;
+  private readonly loadedModules = new Set<string>();
+  private engineCache: LocalEngine | undefined;
+  /** Runs this process drives, with their events as written. */
+  private readonly live = new Map<LocalRun, LiveEvents>();
+  private readonly eventListeners = new Map<LocalRun, Set<(event: HistoryEvent) => void>>();
+  private closed = false;
+
+  constructor(readonly options: RevoOptions = {}) {
+    this.store = new RunStore(options.home);
+    this.temporalConnection = new TemporalConnection(options.temporal);
+    if (options.activities) {
+      const modules = options.activities.filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
+      const definitions = options.activities.filter((a): a is ActivityDefinition => typeof a !== 'string');
+      this.given = { modules, definitions };
+      for (const d of definitions) this.activities.set(d.name, d);
+    }
+  }
+
+  get engine(): EngineChoice {
+    return this.options.engine ?? 'local';
+  }
+
+  /** The shared Temporal connection of this instance (connected on first use). */
+  get temporal(): TemporalConnection {
+    return this.temporalConnection;
+  }
+
+  notice(text: string): void {
+    this.options.onNotice?.(text);
+  }
+
+  // -- workflows ----------------------------------------------------------------
+
+  /**
+   * Loads, validates and bundles a workflow file and the child workflows it uses, with
+   * its activities. A file with errors throws ValidationError (with `.diagnostics`).
+   */
+  async load(file: string): Promise<Workflow> {
+    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    const modules = this.modulesFor(file);
+    await this.loadModules(modules);
+    const bundle = await bundleWorkflow(file, this.activities);
+    return { name: bundle.definition.name, bundle, file: resolve(file), activityModules: modules };
+  }
+
+  /** A workflow from a definition already bundled (a recorded run's, for a re-run). */
+  async workflowOf(bundle: WorkflowBundle, origin: { file?: string; activityModules?: string[] } = {}): Promise<Workflow> {
+    const modules = this.given ? this.given.modules : (origin.activityModules ?? (origin.file ? activityModules(origin.file, undefined) : []));
+    await this.loadModules(modules);
+    return { name: bundle.definition.name, bundle, ...(origin.file !== undefined && { file: origin.file }), activityModules: modules };
+  }
+
+  /** The activity modules a run of `file` uses. */
+  private modulesFor(file: string): string[] {
+    return this.given ? this.given.modules : activityModules(file, undefined);
+  }
+
+  private async loadModules(modules: readonly string[]): Promise<void> {
+    for (const module of modules) {
+      if (this.loadedModules.has(module)) continue;
+      for (const definition of await loadActivityModule(module)) this.activities.set(definition.name, definition);
+      this.loadedModules.add(module);
+    }
+    // Definitions given by value win over a module's of the same name.
+    for (const d of this.given?.definitions ?? []) this.activities.set(d.name, d);
+  }
+
+  /** The activities runs of this instance can call, by name (built-ins included). */
+  get activityMap(): ReadonlyMap<string, ActivityDefinition> {
+    return this.activities;
+  }
+
+  // -- starting -------------------------------------------------------------------
+
+  /**
+   * Starts a run. The input is checked against the workflow's input schema first
+   * (InvalidInputError, and no run exists).
+   */
+  async start(workflow: Workflow | string, options: StartOptions = {}): Promise<RunHandle> {
+    this.checkOpen();
+    const loaded = typeof workflow === 'string' ? await this.load(workflow) : workflow;
+    const input = options.input ?? {};
+    checkInput(loaded.bundle, input, loaded.file);
+    const engine = options.engine ?? this.engine;
+    const trigger = options.trigger ?? 'api';
+    if (engine === 'temporal') return this.startOnTemporal(loaded, input, trigger, options.runId);
+    if (engine === 'auto') {
+      const { startAuto } = await import('../auto/auto-run.js');
+      return startAuto(this, loaded, input, trigger);
+    }
+    return this.startLocal(loaded, input, trigger, options.runId);
+  }
+
+  /** Starts a run on the local engine in this process. */
+  startLocal(workflow: Workflow, input: Json, trigger: string, runId?: string, onEvent?: (event: HistoryEvent) => void): LocalRunHandle {
+    const engine = this.localEngine();
+    const origin: RunOrigin = { ...(workflow.file !== undefined && { file: workflow.file }), activityModules: workflow.activityModules };
+    // Listen from the first event on: the run starts writing as soon as it is created.
+    let run: LocalRun | undefined;
+    const pending: HistoryEvent[] = [];
+    this.pendingListener = (r, event) => {
+      if (run === undefined || r === run) pending.push(event);
+    };
+    try {
+      run = engine.start({ bundle: workflow.bundle, input }, { origin, trigger, ...(runId !== undefined && { runId }) });
+    } finally {
+      this.pendingListener = undefined;
+    }
+    return this.adoptLive(run, pending, onEvent);
+  }
+
+  private pendingListener: ((run: LocalRun, event: HistoryEvent) => void) | undefined;
+
+  private adoptLive(run: LocalRun, first: HistoryEvent[], onEvent?: (event: HistoryEvent) => void): LocalRunHandle {
+    const events = new LiveEvents();
+    for (const event of first) events.push(event);
+    this.live.set(run, events);
+    if (onEvent) this.listen(run, onEvent);
+    run.done.finally(() => events.wake()).catch(() => {});
+    return new LocalRunHandle(this.store, run.runId, run.definition.name, { run, events });
+  }
+
+  /** Calls `listener` for every further event of a run this process drives. */
+  listen(run: LocalRun, listener: (event: HistoryEvent) => void): () => void {
+    let set = this.eventListeners.get(run);
+    if (!set) this.eventListeners.set(run, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  private async startOnTemporal(workflow: Workflow, input: Json, trigger: string, runId?: string): Promise<TemporalRunHandle> {
+    const [client, settings, { hasWorkers, startRun }, { TemporalRunHandle }] = await Promise.all([
+      this.temporalConnection.connect(),
+      this.temporalConnection.settings(),
+      import('../temporal/client.js'),
+      import('./temporal-run-handle.js'),
+    ]);
+    if (!(await hasWorkers(client, settings.taskQueue))) {
+      this.notice(
+        `no worker polls task queue "${settings.taskQueue}" yet; the run waits until one does. Start one with: revo worker${workflow.activityModules.map((m) => ` --activities ${m}`).join('')}`,
+      );
+    }
+    const handle = await startRun(client, settings, { bundle: workflow.bundle, input, trigger: { by: trigger, input }, ...(runId !== undefined && { workflowId: runId }) });
+    return new TemporalRunHandle(client, handle.workflowId, workflow.name);
+  }
+
+  /** The local engine of this instance: one per Revo, journaling under `home`. */
+  localEngine(): LocalEngine {
+    this.engineCache ??= new LocalEngine({
+      activities: this.activities,
+      store: this.store,
+      ...(this.options.clock && { clock: this.options.clock }),
+      onEvent: (run, event) => {
+        this.pendingListener?.(run, event);
+        this.live.get(run)?.push(event);
+        for (const listener of this.eventListeners.get(run) ?? []) listener(event);
+      },
+    });
+    return this.engineCache;
+  }
+
+  // -- finding runs -------------------------------------------------------------------
+
+  /**
+   * The run `runId` (or a unique prefix of a local run id) names, wherever it runs now:
+   * this process, another one, Temporal, or Temporal after a hand-over. RunNotFoundError
+   * when no engine has it.
+   */
+  async getRun(runId: string): Promise<RunHandle> {
+    const localId = localRunId(this.store, runId);
+    if (localId !== undefined) {
+      const inProcess = this.localEngine().runs.get(localId);
+      if (inProcess && this.live.has(inProcess)) return new LocalRunHandle(this.store, localId, inProcess.definition.name, { run: inProcess, events: this.live.get(inProcess)! });
+      if (!handedOver(this.store, localId)) return new LocalRunHandle(this.store, localId, journalHead(this.store, localId).request.bundle.definition.name);
+      return this.temporalRun(localId, journalHead(this.store, localId).request.bundle.definition.name);
+    }
+    return this.temporalRun(runId);
+  }
+
+  /** A run on Temporal by its id; RunNotFoundError when Temporal has none (or cannot be asked). */
+  async temporalRun(runId: string, workflow?: string): Promise<TemporalRunHandle> {
+    let client;
+    try {
+      client = await this.temporalConnection.connect();
+    } catch (error) {
+      if (!(error instanceof TemporalUnavailableError)) throw error;
+      const { address } = await this.temporalConnection.settings();
+      throw new RunNotFoundError(runId, `no run "${runId}" in ${this.store.runsDir} (see the runs with \`revo runs\`), and Temporal at ${address} could not be asked about it: ${error.message.split(': ').slice(1).join(': ')}`);
+    }
+    const { TemporalRunHandle } = await import('./temporal-run-handle.js');
+    const { describe } = await import('../temporal/history.js');
+    let name = workflow;
+    try {
+      const description = await describe(client, runId);
+      name ??= (description.memo as { workflow?: string } | undefined)?.workflow ?? description.type;
+    } catch (error) {
+      if (error instanceof UsageError) throw new RunNotFoundError(runId, error.message);
+      throw error;
+    }
+    return new TemporalRunHandle(client, runId, name);
+  }
+
+  /** Runs, newest first (docs/api.md#listruns). */
+  listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+    return listRuns(this, filter);
+  }
+
+  // -- resuming ---------------------------------------------------------------------
+
+  /**
+   * Continues a local run whose process is gone, from its journal: nothing completed
+   * runs again. A run handed over to Temporal is followed there (its Temporal part
+   * started first if the hand-over was cut short).
+   */
+  async resume(runId: string): Promise<RunHandle> {
+    this.checkOpen();
+    const id = findRun(this.store, runId);
+    const head = usable(() => journalHead(this.store, id));
+    if (handedOver(this.store, id)) {
+      const { continueHandedOver } = await import('../auto/auto-run.js');
+      return continueHandedOver(this, id);
+    }
+    const origin = head.origin ?? {};
+    const modules = this.given ? this.given.modules : (origin.activityModules ?? []);
+    await this.loadModules(modules);
+    if (origin.file) {
+      const now = await loadFile(origin.file).then((f) => f.hash, () => undefined);
+      if (now !== undefined && now !== head.request.bundle.hash) {
+        this.notice(`${origin.file} has changed since run ${id} started; it continues with the definition recorded when it started.`);
+      }
+    }
+    const engine = this.localEngine();
+    const existing = engine.runs.get(id);
+    if (existing && this.live.has(existing)) return new LocalRunHandle(this.store, id, existing.definition.name, { run: existing, events: this.live.get(existing)! });
+    // The journal's events come first, then what the resume writes: a follower sees the whole run.
+    const first = usable(() => storedEvents(this.store, id));
+    this.pendingListener = (_run, event) => first.push(event);
+    let run: LocalRun;
+    try {
+      run = usable(() => engine.resume(id));
+    } finally {
+      this.pendingListener = undefined;
+    }
+    if (run.cutOff) this.notice(`the journal of ${id} ended in a partial line (the process was killed while writing it); that line was discarded.`);
+    if (run.record.status !== 'running') {
+      const status = run.record.status;
+      throw new RunEndedError(id, status, `run ${id} has already ${status}; nothing to resume (see it with: revo history ${id})`);
+    }
+    return this.adoptLive(run, first);
+  }
+
+  // -- lifetime -------------------------------------------------------------------------
+
+  /** Resolves once every run this process drives (children started with `wait: false` included) has ended. */
+  async idle(): Promise<void> {
+    const engine = this.engineCache;
+    if (!engine) return;
+    await Promise.allSettled([...engine.runs.values()].map((r) => r.done));
+  }
+
+  /**
+   * Lets go: local runs this process still drives stop here and stay resumable
+   * (`revo resume`, or `resume` on another instance), and the Temporal connection closes.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const run of this.engineCache?.runs.values() ?? []) if (run.record.status === 'running') run.abandon();
+    await this.temporalConnection.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new UsageError('this Revo instance is closed');
+  }
+}
+
+function handedOver(store: RunStore, runId: string): boolean {
+  try {
+    return readJournal(store.journalPath(runId)).entries.some((e) => e.type === 'engine.handover');
+  } catch {
+    return false; // an unreadable journal is reported by whatever reads it next
+  }
+}
+
+/** The history events in a local run's journal. */
+function storedEvents(store: RunStore, runId: string): HistoryEvent[] {
+  return journalEvents(readJournal(store.journalPath(runId)).entries);
+}
+
+/** Store and journal problems are the caller's to act on. */
+function usable<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof RunLockedError) throw new UsageError(`${error.message}; wait for it to end, or stop that process first`);
+    if (error instanceof JournalCorruptError) throw new UsageError(`${error.message}; the run cannot be resumed safely`);
+    if (error instanceof HandedOverError) throw new UsageError(error.message);
+    if (error instanceof Error && !(error instanceof UsageError) && (error as NodeJS.ErrnoException).code === undefined) throw new UsageError(error.message);
+    throw error;
+  }
+}
+

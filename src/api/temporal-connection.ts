@@ -1,0 +1,69 @@
+/**
+ * The API's way to Temporal: the settings (given options, then TEMPORAL_* and
+ * REVO_TASK_QUEUE, then the defaults), and one client, connected on first use and
+ * shared by every handle of a Revo instance. The SDK is imported only here, and only
+ * when a Temporal run is asked for, so local work never loads it.
+ */
+import type { Client } from '@temporalio/client';
+import type { TemporalFlags, TemporalSettings } from '../temporal/connection.js';
+
+/** Where Temporal is (docs/temporal.md#connecting-to-a-cluster). */
+export interface TemporalOptions {
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+  /** TLS: true for the system's CAs, or files for mTLS. */
+  tls?: boolean | { cert?: string; key?: string; ca?: string; serverName?: string };
+  apiKey?: string;
+}
+
+export class TemporalConnection {
+  private client: Promise<Client> | undefined;
+  private settingsCache: TemporalSettings | undefined;
+
+  constructor(
+    private readonly options: TemporalOptions = {},
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async settings(): Promise<TemporalSettings> {
+    if (!this.settingsCache) {
+      const { temporalSettings } = await import('../temporal/connection.js');
+      const { tls, ...rest } = this.options;
+      const flags: TemporalFlags = {
+        ...rest,
+        ...(tls === true && { tls: true }),
+        ...(typeof tls === 'object' && { tls: true, tlsCert: tls.cert, tlsKey: tls.key, tlsCa: tls.ca, tlsServerName: tls.serverName }),
+      };
+      this.settingsCache = temporalSettings(flags, this.env);
+    }
+    return this.settingsCache;
+  }
+
+  /** The shared client; a TemporalUnavailableError when Temporal cannot be reached. */
+  connect(): Promise<Client> {
+    this.client ??= (async () => {
+      const { connectClient } = await import('../temporal/connection.js');
+      return connectClient(await this.settings());
+    })();
+    // A failed attempt is not kept: the next call tries again.
+    this.client.catch(() => (this.client = undefined));
+    return this.client;
+  }
+
+  /** Uses `client` (connected elsewhere, e.g. by the auto engine's probe) as the shared one. */
+  adopt(client: Client): void {
+    if (!this.client) this.client = Promise.resolve(client);
+    else void client.connection.close().catch(() => {});
+  }
+
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.then((c) => c.connection.close(), () => {});
+  }
+}

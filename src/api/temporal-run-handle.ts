@@ -1,0 +1,145 @@
+/**
+ * A run on Temporal, through the RunHandle of the API. Its run id is its workflow id
+ * (the same across continue-as-new). Signals are checked against the definition the
+ * run was started with (read from its first history event) before they are sent;
+ * queries go through a worker; events are polled from the run while it runs and read
+ * from its history once it has ended.
+ */
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { HistoryEvent } from '../../interpreter/history.js';
+import type { Json } from '../../interpreter/model.js';
+import type { RunOutcome } from '../../interpreter/run.js';
+import { QueryError, RunEndedError, RunFailedError, SignalRejectedError } from '../errors.js';
+import type { RunRecord } from '../history/record.js';
+import { signalProblem } from '../sandboxed/signals.js';
+import { EVENTS_QUERY, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
+import { hasWorkers, runOutcome, startArgument } from '../temporal/client.js';
+import { describe, temporalEvents, temporalRecord } from '../temporal/history.js';
+import type { EngineName, EventsOptions, RunHandle, WaitOptions } from './run-handle.js';
+import { abortable, pause } from './waiting.js';
+
+/** How often a running run is asked for its new events. */
+const EVENTS_EVERY_MS = 250;
+
+export class TemporalRunHandle implements RunHandle {
+  readonly engine: EngineName = 'temporal';
+  private started: Promise<RevoWorkflowInput> | undefined;
+  private ended: Promise<RunOutcome> | undefined;
+
+  constructor(
+    private readonly client: Client,
+    readonly runId: string,
+    readonly workflow: string,
+  ) {}
+
+  get handle(): WorkflowHandle {
+    return this.client.workflow.getHandle(this.runId);
+  }
+
+  /** The definition and input the run was started with. */
+  startArgument(): Promise<RevoWorkflowInput> {
+    this.started ??= startArgument(this.client, this.runId);
+    return this.started;
+  }
+
+  /** The run's Temporal status name (RUNNING, COMPLETED, …) and task queue. */
+  async describe(): Promise<{ status: string; taskQueue: string }> {
+    const description = await describe(this.client, this.runId);
+    return { status: description.status.name, taskQueue: description.taskQueue };
+  }
+
+  async waitingForWorker(): Promise<boolean> {
+    const { taskQueue } = await this.describe();
+    return !(await hasWorkers(this.client, taskQueue));
+  }
+
+  private async running(refusal: string): Promise<void> {
+    const { status } = await this.describe();
+    if (status !== 'RUNNING') {
+      const said = status.toLowerCase().replace(/_/g, ' ');
+      throw new RunEndedError(this.runId, said, `run ${this.runId} has already ended on Temporal (${said}); ${refusal} (see it with: revo history ${this.runId})`);
+    }
+  }
+
+  async signal(name: string, payload: Json = null): Promise<void> {
+    await this.running(`signal "${name}" was not sent`);
+    const { bundle } = await this.startArgument();
+    const problem = signalProblem(bundle.definition, name, payload);
+    if (problem) throw new SignalRejectedError(this.runId, name, problem);
+    await this.handle.signal(name, payload);
+  }
+
+  async query(name = 'state'): Promise<Json> {
+    const [{ taskQueue }, { bundle }] = await Promise.all([this.describe(), this.startArgument()]);
+    const declared = Object.keys(bundle.definition.queries ?? {});
+    if (name !== 'state' && !declared.includes(name)) {
+      throw new QueryError(`run ${this.runId} (workflow "${bundle.definition.name}") has no query "${name}"; available: ${['state', ...declared].join(', ')}`);
+    }
+    // A query is answered by a worker: without one Temporal would only time out, much later.
+    if (!(await hasWorkers(this.client, taskQueue))) {
+      throw new QueryError(`run ${this.runId} cannot answer queries now: no worker polls its task queue "${taskQueue}"; start one with \`revo worker\` (\`revo history ${this.runId}\` needs none)`);
+    }
+    try {
+      return ((await this.handle.query<Json>(name)) ?? null) as Json;
+    } catch (err) {
+      throw new QueryError(`query "${name}" of run ${this.runId} got no answer: ${(err as Error).message.split('\n')[0]} (a query needs a running \`revo worker\` on the run's task queue)`);
+    }
+  }
+
+  async cancel(): Promise<void> {
+    await this.running('nothing to cancel');
+    await this.handle.cancel();
+  }
+
+  outcome(options: WaitOptions = {}): Promise<RunOutcome> {
+    this.ended ??= runOutcome(this.handle);
+    return abortable(this.ended, options.signal);
+  }
+
+  async result(options: WaitOptions = {}): Promise<Json> {
+    const outcome = await this.outcome(options);
+    if (outcome.status === 'completed') return outcome.output ?? null;
+    throw new RunFailedError(this.runId, outcome.status, outcome.error!);
+  }
+
+  record(events?: HistoryEvent[]): Promise<RunRecord> {
+    return temporalRecord(this.client, this.runId, events);
+  }
+
+  /** Every event so far, rebuilt from the run's histories (no worker needed). */
+  history(): Promise<HistoryEvent[]> {
+    return temporalEvents(this.client, this.runId);
+  }
+
+  async *events(options: EventsOptions = {}): AsyncGenerator<HistoryEvent> {
+    let next = options.from ?? 0;
+    let ended = false;
+    void this.outcome().then(() => (ended = true), () => (ended = true));
+    // While it runs: the workflow's own events query (answered by a worker), from `next` on.
+    let part: string | undefined;
+    let partStart = 0;
+    while (!ended && !options.signal?.aborted) {
+      try {
+        const page = await this.handle.query<EventsPage, [number]>(EVENTS_QUERY, next - partStart);
+        if (part !== undefined && page.runId !== part) {
+          // A new part after continue-as-new: its events are numbered from 0 again.
+          partStart = next;
+          part = page.runId;
+          continue;
+        }
+        part = page.runId;
+        for (const event of page.events) {
+          next++;
+          yield event;
+        }
+      } catch {
+        // No worker has picked the run up yet, or it just ended: try again shortly.
+      }
+      if (!(await pause(EVENTS_EVERY_MS, options.signal).then(() => true, () => false))) return;
+    }
+    if (options.signal?.aborted) return;
+    // Ended: the last events came after the last poll; its history has them all.
+    const all = await this.history();
+    while (next < all.length) yield all[next++]!;
+  }
+}

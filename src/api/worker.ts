@@ -1,0 +1,61 @@
+/**
+ * `createWorker` of the API (docs/api.md#createworker): a Temporal worker with the one
+ * Revo workflow and your typed activities (plus the built-ins) on one task queue. Run as
+ * many as you like, anywhere: they share the work.
+ */
+import { resolve } from 'node:path';
+import { loadActivityMap } from '../activities/modules.js';
+import type { ActivityDefinition } from '../activities/types.js';
+import { TemporalConnection, type TemporalOptions } from './temporal-connection.js';
+
+export interface WorkerOptions {
+  /** Activity definitions, or paths of modules exporting them. */
+  activities?: (ActivityDefinition | string)[];
+  temporal?: TemporalOptions;
+  /** How the worker names itself to Temporal (default: the SDK's `pid@host`). */
+  identity?: string;
+}
+
+export interface RevoWorker {
+  readonly taskQueue: string;
+  readonly namespace: string;
+  readonly address: string;
+  /** The activities it serves, by name. */
+  readonly activities: string[];
+  /** Polls until `shutdown()`; then activities in flight finish, and the connection closes. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createWorker(options: WorkerOptions = {}): Promise<RevoWorker> {
+  const settings = await new TemporalConnection(options.temporal).settings();
+  const modules = (options.activities ?? []).filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
+  const activities = await loadActivityMap(modules);
+  for (const d of options.activities ?? []) if (typeof d !== 'string') activities.set(d.name, d);
+  const [{ connectWorker }, { createWorker: create }] = await Promise.all([import('../temporal/connection.js'), import('../temporal/worker.js')]);
+  const connection = await connectWorker(settings);
+  let worker;
+  try {
+    worker = await create({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: activities.values(), ...(options.identity && { identity: options.identity }) });
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const made = worker;
+  return {
+    taskQueue: settings.taskQueue,
+    namespace: settings.namespace,
+    address: settings.address,
+    activities: [...activities.keys()].sort(),
+    async run() {
+      try {
+        await made.run();
+      } finally {
+        await connection.close();
+      }
+    },
+    shutdown() {
+      if (made.getState() === 'RUNNING') made.shutdown();
+    },
+  };
+}
