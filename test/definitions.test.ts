@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadActivities, loadActivityModule, toCatalogFile } from '../src/activities/catalog.js';
 import { WorkflowSet } from '../src/load/workflow-set.js';
 import { validateSet } from '../src/validate/validate.js';
-import { workflowFiles } from '../src/cli/files.js';
+import { workflowFiles } from '../src/load/files.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DEFINITIONS = join(ROOT, 'definitions');
