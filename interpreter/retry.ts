@@ -17,11 +17,22 @@ export function retryDelay(attempt: number, policy: EffectiveRetry): number {
 
 /**
  * After attempt `attempt` failed with `error`, `elapsedMs` after the first attempt
- * started: the pause before the next attempt, or undefined to give up.
+ * started: the pause before the next attempt, or undefined to give up. A retry that
+ * would begin at or after `maxElapsed` is not made (see `elapsedRunsOut`).
  */
 export function nextRetry(error: Pick<WorkflowError, 'type' | 'nonRetryable'>, attempt: number, elapsedMs: number, policy: EffectiveRetry): number | undefined {
   if (!isRetryable(error, policy) || attempt >= policy.maxAttempts) return undefined;
   const delay = retryDelay(attempt, policy);
   if (policy.maxElapsedMs !== undefined && elapsedMs + delay >= policy.maxElapsedMs) return undefined;
   return delay;
+}
+
+/**
+ * True when the only reason not to retry is `maxElapsed`: the error may be retried and
+ * attempts are left, but the next one would begin at or after it. The step then fails
+ * with `Timeout` (docs/dsl.md#errors-timeouts-and-retries), on both engines.
+ */
+export function elapsedRunsOut(error: Pick<WorkflowError, 'type' | 'nonRetryable'>, attempt: number, elapsedMs: number, policy: EffectiveRetry): boolean {
+  if (policy.maxElapsedMs === undefined || !isRetryable(error, policy) || attempt >= policy.maxAttempts) return false;
+  return elapsedMs + retryDelay(attempt, policy) >= policy.maxElapsedMs;
 }

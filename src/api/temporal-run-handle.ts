@@ -42,19 +42,19 @@ export class TemporalRunHandle implements RunHandle {
     return this.started;
   }
 
-  /** The run's Temporal status name (RUNNING, COMPLETED, …) and task queue. */
-  async describe(): Promise<{ status: string; taskQueue: string }> {
+  /** The run's Temporal status name (RUNNING, COMPLETED, …), task queue and first execution's run id. */
+  async describeRun(): Promise<{ status: string; taskQueue: string; firstExecutionRunId: string }> {
     const description = await describe(this.client, this.runId);
-    return { status: description.status.name, taskQueue: description.taskQueue };
+    return { status: description.status.name, taskQueue: description.taskQueue, firstExecutionRunId: description.raw.workflowExecutionInfo?.firstRunId || description.runId };
   }
 
   async waitingForWorker(): Promise<boolean> {
-    const { taskQueue } = await this.describe();
+    const { taskQueue } = await this.describeRun();
     return !(await hasWorkers(this.client, taskQueue));
   }
 
   private async running(refusal: string): Promise<void> {
-    const { status } = await this.describe();
+    const { status } = await this.describeRun();
     if (status !== 'RUNNING') {
       const said = status.toLowerCase().replace(/_/g, ' ');
       throw new RunEndedError(this.runId, said, `run ${this.runId} has already ended on Temporal (${said}); ${refusal} (see it with: revo history ${this.runId})`);
@@ -70,7 +70,7 @@ export class TemporalRunHandle implements RunHandle {
   }
 
   async query(name = 'state'): Promise<Json> {
-    const [{ taskQueue }, { bundle }] = await Promise.all([this.describe(), this.startArgument()]);
+    const [{ taskQueue }, { bundle }] = await Promise.all([this.describeRun(), this.startArgument()]);
     const declared = Object.keys(bundle.definition.queries ?? {});
     if (name !== 'state' && !declared.includes(name)) {
       throw new QueryError(`run ${this.runId} (workflow "${bundle.definition.name}") has no query "${name}"; available: ${['state', ...declared].join(', ')}`);

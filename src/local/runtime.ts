@@ -9,7 +9,7 @@ import { errorInfo, fromErrorInfo } from '../../interpreter/control.js';
 import { WorkflowError } from '../../interpreter/errors.js';
 import type { ErrorInfo, HistoryEvent, StepKey } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
-import { nextRetry } from '../../interpreter/retry.js';
+import { elapsedRunsOut, nextRetry } from '../../interpreter/retry.js';
 import type { ActivityOutcome, ActivityRequest, ChildOutcome, ChildRequest, RunInfo, Runtime } from '../../interpreter/runtime.js';
 import { SignalInbox } from '../../interpreter/signals.js';
 import type { ActivityDefinition } from '../activities/types.js';
@@ -19,7 +19,7 @@ import type { Fact } from '../sandboxed/facts.js';
 import type { Journal } from './journal.js';
 import { activityInputError, activityOutputError } from '../sandboxed/activity-checks.js';
 import { childInputError } from '../sandboxed/child-input.js';
-import { childFailedError } from '../sandboxed/dsl-errors.js';
+import { childFailedError, maxElapsedError } from '../sandboxed/dsl-errors.js';
 import { ReplayLog } from '../sandboxed/replay-log.js';
 
 /** How the engine starts (or finds again) a child run. */
@@ -232,7 +232,14 @@ export class LocalRuntime implements Runtime {
         return { output: output!, attempts: attempt, sequence };
       }
       if (cancellation.cancelled) return this.giveUp(request, attempt, cancellation.reason!);
-      const delay = nextRetry(error, attempt, clock.now() - firstAt, request.options.retry);
+      const elapsed = clock.now() - firstAt;
+      const { retry } = request.options;
+      if (elapsedRunsOut(error, attempt, elapsed, retry)) {
+        // An attempt stopped by maxElapsed itself already says so.
+        const ranOut = error.type === 'Timeout' && elapsed >= retry.maxElapsedMs!;
+        return this.giveUp(request, attempt, ranOut ? error : maxElapsedError(request.activity, request.step, retry.maxElapsedMs!, error));
+      }
+      const delay = nextRetry(error, attempt, elapsed, retry);
       if (delay === undefined) return this.giveUp(request, attempt, error);
       this.record({ type: 'attempt.failed', key, attempt, error: errorInfo(withPlace(error, request, attempt)), retryInMs: delay });
       await this.pause(request, attempt, delay, cancellation);

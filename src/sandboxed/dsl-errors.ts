@@ -3,6 +3,8 @@
  * threw, and a child run's failure at its parent's `child` step. No Temporal imports:
  * the local engine uses them without loading the SDK.
  */
+import { errorInfo } from '../../interpreter/control.js';
+import { formatDuration } from '../../interpreter/duration.js';
 import { WorkflowError } from '../../interpreter/errors.js';
 import type { ErrorInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
@@ -21,6 +23,17 @@ export function childFailedError(step: string, child: { runId: string; workflowI
   return new WorkflowError(cause.type, `child workflow run ${child.runId} failed: ${cause.message}`, {
     details: { runId: child.runId, workflowId: child.workflowId, step: cause.step ?? null, details: (cause.details ?? null) as Json },
     step,
+    nonRetryable: true,
+  });
+}
+
+/**
+ * `maxElapsed` ran out before the next attempt could begin: the step fails with Timeout,
+ * carrying the last attempt's error in its details.
+ */
+export function maxElapsedError(activity: string, step: string, maxElapsedMs: number, last: WorkflowError): WorkflowError {
+  return new WorkflowError('Timeout', `activity "${activity}" (step "${step}") exceeded its maxElapsed of ${formatDuration(maxElapsedMs)}; the last attempt failed with ${last.type}: ${last.message}`, {
+    details: { lastError: errorInfo(last) as unknown as Json },
     nonRetryable: true,
   });
 }

@@ -34,15 +34,14 @@ export function cancelledActivity(message: string, attempt: number): CancelledFa
   return new CancelledFailure(message, [attempt]);
 }
 
-/** A failed activity, read in the workflow, as the DSL error the local engine would raise. */
+/**
+ * A failed activity, read in the workflow, as the DSL error the local engine would raise.
+ * A remote activity's failure comes wrapped in an ActivityFailure; a local activity's, bare.
+ */
 export function activityError(failure: unknown, request: ActivityRequest, cancellation: Cancellation): WorkflowError {
-  if (!(failure instanceof ActivityFailure)) return dslErrorOf(failure, cancellation);
+  const cause = failure instanceof ActivityFailure ? failure.cause : failure;
   const where = { step: request.step, nonRetryable: true };
-  const { cause } = failure;
-  if (cause instanceof ApplicationFailure) {
-    const [details, attempt] = (cause.details ?? []) as Partial<FailureDetails>;
-    return new WorkflowError(cause.type ?? 'ActivityError', cause.message, { ...where, details: details ?? null, ...(attempt !== undefined && { attempt }) });
-  }
+  if (cause instanceof ApplicationFailure) return applicationError(cause, where);
   if (cause instanceof CancelledFailure) {
     const [attempt] = (cause.details ?? []) as [number | undefined];
     const reason = cancellation.reason ?? new WorkflowError('Cancelled', cause.message || 'the activity was cancelled');
@@ -50,14 +49,22 @@ export function activityError(failure: unknown, request: ActivityRequest, cancel
   }
   if (cause instanceof TimeoutFailure) {
     const { retry } = request.options;
+    // The activity wrapper heartbeats the attempt it is in.
+    const [running] = (cause.lastHeartbeatDetails as [number | undefined] | undefined) ?? [];
     const limit =
       cause.timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? `its maxElapsed of ${formatDuration(retry.maxElapsedMs ?? 0)}`
       : cause.timeoutType === TimeoutType.HEARTBEAT ? `its heartbeat timeout of ${formatDuration(request.options.heartbeatMs ?? 0)}`
       : `its timeout of ${formatDuration(request.options.timeoutMs)}`;
-    const attempt = failure.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? retry.maxAttempts : undefined;
+    const attempt = typeof running === 'number' ? running : failure instanceof ActivityFailure && failure.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? retry.maxAttempts : undefined;
     return new WorkflowError('Timeout', `activity "${request.activity}" (step "${request.step}") exceeded ${limit}`, { ...where, ...(attempt !== undefined && { attempt }) });
   }
   return dslErrorOf(cause ?? failure, cancellation);
+}
+
+/** An activity's ApplicationFailure as its DSL error: type, message, details and the attempt it happened in. */
+function applicationError(failure: ApplicationFailure, where: { step: string; nonRetryable: boolean }): WorkflowError {
+  const [details, attempt] = (failure.details ?? []) as Partial<FailureDetails>;
+  return new WorkflowError(failure.type ?? 'ActivityError', failure.message, { ...where, details: details ?? null, ...(attempt !== undefined && { attempt }) });
 }
 
 /** Any other failure of a workflow operation as a DSL error; a cancellation as the interpreter's reason. */

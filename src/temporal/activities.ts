@@ -8,10 +8,10 @@
  */
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Json } from '../../interpreter/model.js';
-import { nextRetry } from '../../interpreter/retry.js';
+import { elapsedRunsOut, nextRetry } from '../../interpreter/retry.js';
 import type { ActivityContext, ActivityDefinition } from '../activities/types.js';
 import { activityInputError, activityOutputError } from '../sandboxed/activity-checks.js';
-import { asActivityError } from '../sandboxed/dsl-errors.js';
+import { asActivityError, maxElapsedError } from '../sandboxed/dsl-errors.js';
 import { activityFailure, cancelledActivity } from '../sandboxed/failures.js';
 import type { CallContext, CallResult } from '../sandboxed/workflow/contract.js';
 
@@ -30,14 +30,17 @@ function wrap(definition: ActivityDefinition): TemporalActivity {
   return async (input, call) => {
     const temporal = Context.current();
     const { attempt } = temporal.info;
-    // A user heartbeat carries the user's details; between them the wrapper's keep the cancellation flowing.
-    const beat = setInterval(() => temporal.heartbeat(), HEARTBEAT_EVERY_MS);
+    // Heartbeats carry the attempt (a timeout then says which attempt was running), and the
+    // wrapper's own, between the activity's, keep a cancellation flowing to it.
+    const beat = () => temporal.heartbeat([attempt]);
+    beat();
+    const beating = setInterval(beat, HEARTBEAT_EVERY_MS);
     try {
       const invalidInput = activityInputError(definition, call.step, input);
       if (invalidInput) throw invalidInput;
       const context: ActivityContext = {
         signal: temporal.cancellationSignal,
-        heartbeat: (details) => temporal.heartbeat(details),
+        heartbeat: beat,
         attempt,
         activity: definition.name,
         step: call.step,
@@ -55,10 +58,12 @@ function wrap(definition: ActivityDefinition): TemporalActivity {
       }
       // The same retry rule as the local engine (retryOn, maxElapsed): Temporal retries only what it allows.
       const error = asActivityError(thrown);
-      const retryable = call.retry === undefined || nextRetry(error, attempt, Date.now() - temporal.info.scheduledTimestampMs, call.retry) !== undefined;
-      throw activityFailure(error, attempt, retryable);
+      if (call.retry === undefined) throw activityFailure(error, attempt);
+      const elapsed = Date.now() - temporal.info.scheduledTimestampMs;
+      if (elapsedRunsOut(error, attempt, elapsed, call.retry)) throw activityFailure(maxElapsedError(definition.name, call.step, call.retry.maxElapsedMs!, error), attempt);
+      throw activityFailure(error, attempt, nextRetry(error, attempt, elapsed, call.retry) !== undefined);
     } finally {
-      clearInterval(beat);
+      clearInterval(beating);
     }
   };
 }

@@ -1,5 +1,6 @@
 /** docs/dsl.md#errors-timeouts-and-retries: errors and retries, through the local engine (retry pauses cost virtual time only). */
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/local/clock.js';
 import { echo, fails, hangs, heartbeats, returns, runWorkflow, stepOf, testActivity, throwsPlain, workflow } from './harness.js';
 
 const callOf = (activity: string, options = '') =>
@@ -85,7 +86,7 @@ describe('attempts', () => {
     expect(outcome.error).toMatchObject({ type: 'Transient', attempt: 1 });
   });
 
-  it('`maxElapsed` stops retrying once the next attempt would start after it', async () => {
+  it('`maxElapsed` stops retrying once the next attempt would start after it: Timeout, with the last error in its details', async () => {
     const broken = testActivity('t.broken', { otherwise: fails('Transient') });
     const { outcome, elapsedMs } = await runWorkflow(
       callOf('t.broken', 'retry: { maxAttempts: 100, initialInterval: 1s, backoff: 1, maxElapsed: 3500ms }'),
@@ -94,7 +95,16 @@ describe('attempts', () => {
     // Attempts start at 0s, 1s, 2s, 3s; a fifth would start at 4s, past 3.5s.
     expect(broken.count).toBe(4);
     expect(elapsedMs).toBe(3000);
-    expect(outcome.error).toMatchObject({ type: 'Transient', attempt: 4 });
+    expect(outcome.error).toMatchObject({ type: 'Timeout', attempt: 4, details: { lastError: { type: 'Transient' } } });
+    expect(outcome.error!.message).toContain('exceeded its maxElapsed of 3s500ms');
+  });
+
+  it('an attempt still running when `maxElapsed` passes is stopped with Timeout (no retry after it)', async () => {
+    const slow = testActivity('t.slow', { otherwise: hangs() });
+    const { outcome } = await runWorkflow(callOf('t.slow', 'timeout: 10s\n      retry: { maxAttempts: 3, maxElapsed: 200ms }'), { activities: [slow], clock: systemClock });
+    expect(slow.count).toBe(1);
+    expect(outcome.error).toMatchObject({ type: 'Timeout', attempt: 1 });
+    expect(outcome.error!.message).toContain('maxElapsed');
   });
 
   it('backoff grows the pauses and maxInterval caps them: 1s ×2 max 3s → 1000, 2000, 3000, 3000', async () => {

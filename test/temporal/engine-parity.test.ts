@@ -11,8 +11,9 @@
  * (its abort signal included) belong to one run on one engine; the number of calls of
  * each activity must agree too.
  *
- * Cases on which the engines disagree are kept, typed, but left out of CASES with a
- * `// DISAGREES:` note saying what each engine gives; put them back once fixed.
+ * The cases cover the drifts that once split the engines: a bad child input, the error
+ * types and attempts of `local: true` calls, calls cancelled in flight (the activity
+ * must see its abort on Temporal too), and `maxElapsed` running out between attempts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowError } from '../../interpreter/errors.js';
@@ -228,19 +229,28 @@ const foreachCancel: Case = {
 };
 
 /** `maxElapsed` with the numbers of the brief: shorter than one Temporal retry takes on a dev server. */
+/** `maxElapsed` too short for the first retry: it would begin after maxElapsed, so the step fails with Timeout after one attempt. */
 const maxElapsedShort: Case = {
-  name: 'maxElapsed exceeded (maxElapsed 300ms, initialInterval 100ms, always Transient)',
-  yaml: workflow(`- { id: flaky, call: t.flaky, with: 1, retry: { maxAttempts: 10, initialInterval: 100ms, maxElapsed: 300ms } }`),
+  name: 'maxElapsed runs out before the first retry (maxElapsed 500ms, initialInterval 600ms): Timeout after 1 attempt',
+  yaml: workflow(`- { id: flaky, call: t.flaky, with: 1, retry: { maxAttempts: 10, initialInterval: 600ms, maxElapsed: 500ms } }`),
   activities: () => [act('t.flaky', { otherwise: fails('Transient') })],
-  want: { status: 'failed', error: { type: 'Transient', step: 'flaky' } },
+  want: { status: 'failed', error: { type: 'Timeout', step: 'flaky' }, steps: { flaky: 'failed 1 Timeout' } },
 };
 
 /** `maxElapsed` with room: the third attempt would start at 3s, which is not before maxElapsed. */
 const maxElapsedRoomy: Case = {
-  name: 'maxElapsed exceeded (maxElapsed 3s, initialInterval 1s, always Transient)',
+  name: 'maxElapsed runs out after two attempts (maxElapsed 3s, initialInterval 1s): Timeout',
   yaml: workflow(`- { id: flaky, call: t.flaky, with: 1, retry: { maxAttempts: 10, initialInterval: 1s, maxElapsed: 3s } }`),
   activities: () => [act('t.flaky', { otherwise: fails('Transient') })],
-  want: { status: 'failed', error: { type: 'Transient', step: 'flaky' }, steps: { flaky: 'failed 2 Transient' } },
+  want: { status: 'failed', error: { type: 'Timeout', step: 'flaky' }, steps: { flaky: 'failed 2 Timeout' } },
+};
+
+/** An attempt still running when maxElapsed passes is stopped with Timeout. */
+const maxElapsedInFlight: Case = {
+  name: 'an attempt still running when maxElapsed passes is stopped with Timeout',
+  yaml: workflow(`- { id: slow, call: t.slow, with: 1, timeout: 10s, retry: { maxAttempts: 3, maxElapsed: 400ms } }`),
+  activities: () => [act('t.slow', { otherwise: hangs() })],
+  want: { status: 'failed', error: { type: 'Timeout', step: 'slow' }, steps: { slow: 'failed 1 Timeout' } },
 };
 
 const KID_INPUT = `input: { type: object, required: [n], properties: { n: { type: number } } }\n`;
@@ -534,9 +544,7 @@ const CASES: Case[] = [
     },
   },
   ...callFailures(false),
-  // DISAGREES: on Temporal, a `local: true` call that fails for good records no attempts (local engine: 1, 2 or 3 as the policy gives; Temporal: none).
-  // ...callFailures(true),
-  ...callFailures(true).filter((c) => c.name.startsWith('Transient is retried until it succeeds')),
+  ...callFailures(true),
   maxElapsedRoomy,
   {
     name: 'continue-as-new: a 30-iteration top-level while gives the local record',
@@ -559,17 +567,12 @@ const CASES: Case[] = [
       expect(first.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
     },
   },
-  // Cases on which the engines disagree (the engines, not this file, are at fault): put back in once fixed.
-  // DISAGREES: an in-flight call cancelled with the run records attempts 1 locally, no attempts on Temporal (the abort does reach the activity on both).
-  // cancelInFlight(false),
-  // DISAGREES: the same with `local: true` (locally attempts 1; on Temporal none, and the cancel only lands after ~8s, when the workflow task holding the local activity heartbeats).
-  // cancelInFlight(true),
-  // DISAGREES: the failFast-cancelled sibling call `waiting` records attempts 1 locally, none on Temporal.
-  // failFastSibling,
-  // DISAGREES: the cancelled iteration's call `each[1]/work` records attempts 1 locally, none on Temporal.
-  // foreachCancel,
-  // DISAGREES: locally Transient after 2 attempts (the step and the run); on Temporal Timeout ("exceeded its maxElapsed of 300ms") with no attempts, after 1 call: the dev server's retry came after schedule-to-close.
-  // maxElapsedShort,
+  cancelInFlight(false),
+  cancelInFlight(true),
+  failFastSibling,
+  foreachCancel,
+  maxElapsedShort,
+  maxElapsedInFlight,
 ];
 
 // -- the two sides --------------------------------------------------------------

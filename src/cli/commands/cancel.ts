@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { write } from '../output.js';
 import { addTemporalOptions } from '../temporal-options.js';
@@ -28,31 +27,26 @@ Examples:
   revo cancel order-2026 --reason "customer withdrew the order"`,
     )
     .action(async (idOrPrefix: string, options: CancelOptions) => {
-      const [{ RunStore }, { whereRunIs }, { readLocalRun, endedProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
-        import('../../local/store.js'),
-        import('../../local/run-ids.js'),
-        import('../../local/stored-run.js'),
-        import('../../local/inbox.js'),
-        import('node:crypto'),
-      ]);
-      const store = new RunStore();
-      const { engine, runId } = whereRunIs(store, idOrPrefix);
-      if (engine === 'temporal') {
-        const { cancelTemporalRun } = await import('../temporal-runs.js');
-        return write(process.stdout, await cancelTemporalRun(runId, options));
+      const { cliRevo, terminal } = await import('../cli-revo.js');
+      const revo = cliRevo(options, terminal());
+      try {
+        const run = await revo.getRun(idOrPrefix);
+        const before = run.engine === 'local' ? await run.record() : undefined;
+        await run.cancel(options.reason ?? 'cancelled with revo cancel');
+        if (run.engine === 'temporal') {
+          await write(process.stdout, `cancellation of run ${run.runId} requested on Temporal; it stops its running steps, runs its finally blocks and compensations, then ends cancelled (follow it with: revo result ${run.runId})\n`);
+          return;
+        }
+        const again = before?.cancelRequested ? ` (it was already asked to cancel: ${before.cancelRequested.reason})` : '';
+        await write(
+          process.stdout,
+          (run as { held?: boolean }).held !== false
+            ? `cancellation of run ${run.runId} requested${again}; it stops its running steps, runs its finally blocks and compensations, then ends cancelled (follow it with: revo history ${run.runId})\n`
+            : `cancellation of run ${run.runId} recorded${again}; the run is not running now, so it takes effect when it is resumed with: revo resume ${run.runId}\n`,
+        );
+      } finally {
+        await revo.close();
       }
-      const run = readLocalRun(store, runId);
-      const ended = endedProblem(run);
-      if (ended) throw new UsageError(`${ended}; nothing to cancel`);
-      const reason = options.reason ?? 'cancelled with revo cancel';
-      sendToInbox(store.inboxPath(run.runId), { kind: 'cancel', id: randomUUID(), reason, sentAt: Date.now() });
-      const again = run.record.cancelRequested ? ` (it was already asked to cancel: ${run.record.cancelRequested.reason})` : '';
-      await write(
-        process.stdout,
-        run.holder !== undefined
-          ? `cancellation of run ${run.runId} requested${again}; it stops its running steps, runs its finally blocks and compensations, then ends cancelled (follow it with: revo history ${run.runId})\n`
-          : `cancellation of run ${run.runId} recorded${again}; the run is not running now, so it takes effect when it is resumed with: revo resume ${run.runId}\n`,
-      );
     });
   return addTemporalOptions(command);
 }

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { write } from '../output.js';
 import { addTemporalOptions } from '../temporal-options.js';
@@ -25,45 +24,29 @@ Examples:
   revo query order-2026 progress | jq .percent`,
     )
     .action(async (idOrPrefix: string, name: string, options: TemporalFlags) => {
-      const [{ RunStore }, { whereRunIs }] = await Promise.all([import('../../local/store.js'), import('../../local/run-ids.js')]);
-      const store = new RunStore();
-      const { engine, runId } = whereRunIs(store, idOrPrefix);
-      if (engine === 'temporal') {
-        const { queryTemporalRun } = await import('../temporal-runs.js');
-        return write(process.stdout, `${JSON.stringify((await queryTemporalRun(runId, name, options)) ?? null, null, 2)}\n`);
-      }
-      const snapshot = store.readState(runId) as import('../../local/engine.js').StateFile | undefined;
-      if (snapshot === undefined) {
-        throw new UsageError(`run ${runId} has no state snapshot (${store.statePath(runId)} is missing); \`revo resume ${runId}\` writes it again, \`revo history ${runId}\` shows the record`);
-      }
-      const declared = snapshot.queries ?? {};
-      if (name !== 'state' && !Object.prototype.hasOwnProperty.call(declared, name)) {
-        throw new UsageError(`run ${runId} (workflow "${snapshot.workflow}") has no query "${name}"; available: ${['state', ...Object.keys(declared)].join(', ')}`);
-      }
-      if (snapshot.state.status === 'running' && store.holder(runId) === undefined) {
-        process.stderr.write(`revo: run ${runId} is not running now (interrupted); this is its state as of ${snapshot.updatedAt}. Continue it with: revo resume ${runId}\n`);
-      }
-      let answer: unknown;
-      if (name === 'state') {
-        answer = snapshot.state;
-      } else {
-        const [{ render }, { createScope }, { WorkflowError }] = await Promise.all([
-          import('../../../interpreter/expressions.js'),
-          import('../../../interpreter/scope.js'),
-          import('../../../interpreter/errors.js'),
-        ]);
-        // The scope the interpreter evaluates queries against: the variables plus `input` and `workflow`.
-        const scope = createScope({ ...snapshot.state.variables, input: snapshot.input, workflow: snapshot.workflowInfo });
+      const [{ cliRevo, terminal }, { LocalRunHandle }, { QueryFailedError }] = await Promise.all([import('../cli-revo.js'), import('../../api/local-run-handle.js'), import('../../errors.js')]);
+      const revo = cliRevo(options, terminal());
+      try {
+        const run = await revo.getRun(idOrPrefix);
+        if (run instanceof LocalRunHandle && !run.held) {
+          const snapshot = run.snapshot();
+          if (snapshot.state.status === 'running') {
+            process.stderr.write(`revo: run ${run.runId} is not running now (interrupted); this is its state as of ${snapshot.updatedAt}. Continue it with: revo resume ${run.runId}\n`);
+          }
+        }
+        let answer: unknown;
         try {
-          answer = render(declared[name], scope, `query ${name}`);
+          answer = await run.query(name);
         } catch (error) {
-          if (!(error instanceof WorkflowError)) throw error;
-          process.stderr.write(`revo: query "${name}" of run ${runId} failed: ${error.type}: ${error.message}\n`);
+          if (!(error instanceof QueryFailedError)) throw error;
+          process.stderr.write(`revo: ${error.message}\n`);
           process.exitCode = EXIT_CODES.failed;
           return;
         }
+        await write(process.stdout, `${JSON.stringify(answer ?? null, null, 2)}\n`);
+      } finally {
+        await revo.close();
       }
-      await write(process.stdout, `${JSON.stringify(answer ?? null, null, 2)}\n`);
     });
   return addTemporalOptions(command);
 }

@@ -26,14 +26,15 @@ Examples:
   revo result approval-request-20261122-101500-x7k2 --json | jq .steps`,
     )
     .action(async (runId: string, options: ResultOptions) => {
-      const [{ watchTemporalRun }, { describe }, { connectClient, temporalSettings }] = await Promise.all([
-        import('../watch-temporal-run.js'),
-        import('../../temporal/history.js'),
-        import('../../temporal/connection.js'),
-      ]);
-      const client = await connectClient(temporalSettings(options));
-      await describe(client, runId); // a clear error for an unknown id
-      process.exitCode = await watchTemporalRun(client, client.workflow.getHandle(runId), options);
+      const [{ cliRevo, terminal }, { followRun }] = await Promise.all([import('../cli-revo.js'), import('../follow-run.js')]);
+      const term = terminal(options.quiet);
+      const revo = cliRevo(options, term);
+      try {
+        const run = await revo.getRun(runId);
+        process.exitCode = await followRun(revo, run, term, options);
+      } finally {
+        await revo.close();
+      }
     });
   return addTemporalOptions(command);
 }

@@ -29,8 +29,16 @@ started, if the process handing it over stopped before it could).
 Exit codes: ${EXIT_CODES.ok} completed; ${EXIT_CODES.failed} failed or cancelled; ${EXIT_CODES.usage} unknown run, run still running, or unusable journal.`,
     )
     .action(async (runId: string, options: ResumeOptions) => {
-      const [{ resumeLocal }] = await Promise.all([import('../resume-run.js')]);
-      process.exitCode = await resumeLocal(runId, options);
+      const [{ cliRevo, terminal }, { followRun }] = await Promise.all([import('../cli-revo.js'), import('../follow-run.js')]);
+      const term = terminal(options.quiet);
+      const revo = cliRevo(options, term);
+      const run = await revo.resume(runId);
+      if (run.engine === 'local') term.say(`resuming run ${run.runId} (${run.workflow})`);
+      try {
+        process.exitCode = await followRun(revo, run, term, options);
+      } finally {
+        await revo.close();
+      }
     });
   return addTemporalOptions(command);
 }

@@ -29,32 +29,22 @@ Examples:
     )
     .action(async (idOrPrefix: string, name: string, payloadText: string | undefined, options: TemporalFlags) => {
       const payload = parsePayload(payloadText);
-      const [{ RunStore }, { whereRunIs }, { readLocalRun, endedProblem }, { signalProblem }, { sendToInbox }, { randomUUID }] = await Promise.all([
-        import('../../local/store.js'),
-        import('../../local/run-ids.js'),
-        import('../../local/stored-run.js'),
-        import('../../sandboxed/signals.js'),
-        import('../../local/inbox.js'),
-        import('node:crypto'),
-      ]);
-      const store = new RunStore();
-      const { engine, runId } = whereRunIs(store, idOrPrefix);
-      if (engine === 'temporal') {
-        const { signalTemporalRun } = await import('../temporal-runs.js');
-        return write(process.stdout, await signalTemporalRun(runId, name, payload, options));
+      const { cliRevo, terminal } = await import('../cli-revo.js');
+      const revo = cliRevo(options, terminal());
+      try {
+        const run = await revo.getRun(idOrPrefix);
+        await run.signal(name, payload);
+        const where = run.engine === 'temporal' ? ' on Temporal' : '';
+        const held = run.engine === 'temporal' || (run as { held?: boolean }).held !== false;
+        await write(
+          process.stdout,
+          held
+            ? `sent signal "${name}" to run ${run.runId}${where}\n`
+            : `signal "${name}" queued for run ${run.runId}, which is not running now; it will be delivered when the run is resumed with: revo resume ${run.runId}\n`,
+        );
+      } finally {
+        await revo.close();
       }
-      const run = readLocalRun(store, runId);
-      const ended = endedProblem(run);
-      if (ended) throw new UsageError(`${ended}; signal "${name}" was not sent`);
-      const problem = signalProblem(run.head.request.bundle.definition, name, payload);
-      if (problem) throw new UsageError(`run ${run.runId} refuses signal "${name}": ${problem}; nothing was sent`);
-      sendToInbox(store.inboxPath(run.runId), { kind: 'signal', id: randomUUID(), name, payload, sentAt: Date.now() });
-      await write(
-        process.stdout,
-        run.holder !== undefined
-          ? `sent signal "${name}" to run ${run.runId}\n`
-          : `signal "${name}" queued for run ${run.runId}, which is not running now; it will be delivered when the run is resumed with: revo resume ${run.runId}\n`,
-      );
     });
   return addTemporalOptions(command);
 }

@@ -35,10 +35,17 @@ Examples:
   RUN=$(revo start order.yaml -i '{"orderId":"o1","amount":5}') && revo result "$RUN"`,
     )
     .action(async (file: string, options: StartOptions) => {
-      const { startOnTemporal } = await import('../start-temporal.js');
-      const { handle } = await startOnTemporal(file, options);
-      const { workflowId, firstExecutionRunId } = handle;
-      await write(process.stdout, options.json ? `${JSON.stringify({ runId: workflowId, workflowId, firstExecutionRunId })}\n` : `${workflowId}\n`);
+      const [{ cliRevo, terminal }, { readInput }] = await Promise.all([import('../cli-revo.js'), import('../../load/input.js')]);
+      const revo = cliRevo({ ...options, engine: 'temporal' }, terminal());
+      try {
+        const workflow = await revo.load(file);
+        const input = await readInput(options);
+        const run = (await revo.start(workflow, { input, trigger: 'cli', ...(options.workflowId && { runId: options.workflowId }) })) as import('../../api/temporal-run-handle.js').TemporalRunHandle;
+        const { firstExecutionRunId } = await run.describeRun();
+        await write(process.stdout, options.json ? `${JSON.stringify({ runId: run.runId, workflowId: run.runId, firstExecutionRunId })}\n` : `${run.runId}\n`);
+      } finally {
+        await revo.close();
+      }
     });
   return addTemporalOptions(command);
 }

@@ -9,6 +9,7 @@
  * interpreter first, and compensations and `finally` steps still run normally.
  */
 import {
+  ActivityCancellationType,
   CancellationScope,
   ChildWorkflowFailure,
   ParentClosePolicy,
@@ -37,6 +38,9 @@ import { activityOptions } from './activity-options.js';
 import { WORKFLOW_TYPE, type CallContext, type CallResult, type RevoWorkflowInput } from './contract.js';
 
 type Activities = Record<string, (input: Json, call: CallContext) => Promise<CallResult>>;
+
+/** The `patched()` id of waiting for a cancelled activity to confirm (see TemporalRuntime.proxies). */
+const WAIT_FOR_CANCELLED_ACTIVITIES = 'revo.wait-for-cancelled-activities';
 
 export interface TemporalRuntimeOptions {
   /** The non-cancellable scope the interpreter runs in: the parent of every operation's scope. */
@@ -82,11 +86,18 @@ export class TemporalRuntime implements Runtime {
   /** Activity proxies by options: a step's options object is the same on every call, so loops make one proxy. */
   private readonly proxiesByOptions = { local: new WeakMap<object, Activities>(), remote: new WeakMap<object, Activities>() };
 
+  /**
+   * Runs recorded before Revo waited for cancelled activities to confirm (and so learnt the
+   * attempt they were in) keep their commands on replay (docs/temporal.md#determinism-and-versioning-for-contributors).
+   */
+  private waitForCancelled: boolean | undefined;
+
   private proxies(request: ActivityRequest): Activities {
     const cache = request.local ? this.proxiesByOptions.local : this.proxiesByOptions.remote;
     let proxies = cache.get(request.options);
     if (!proxies) {
-      const options = activityOptions(request.options);
+      this.waitForCancelled ??= patched(WAIT_FOR_CANCELLED_ACTIVITIES);
+      const options = { ...activityOptions(request.options), ...(this.waitForCancelled && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }) };
       proxies = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Activities;
       cache.set(request.options, proxies);
     }
