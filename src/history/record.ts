@@ -72,34 +72,72 @@ export interface RunRecord {
   logs: { key: StepKey; level: string; message: string; data?: Json; at?: string }[];
 }
 
-const iso = (at: number | undefined): string | undefined => (at === undefined ? undefined : new Date(at).toISOString());
+/** Epoch ms → ISO string. Events come many per millisecond, so the last conversion is kept. */
+let lastAt = NaN;
+let lastIso = '';
+const iso = (at: number | undefined): string | undefined => {
+  if (at === undefined) return undefined;
+  if (at !== lastAt) {
+    lastIso = new Date(at).toISOString();
+    lastAt = at;
+  }
+  return lastIso;
+};
 
-/** Builds a run record event by event (the live view applies events as they come). */
+/**
+ * Builds a run record event by event (the live view applies events as they come).
+ * `defer` keeps events to fold later, when `record` is next read: a run whose record
+ * nobody reads does not pay for it.
+ */
 export class RunRecorder {
-  readonly record: RunRecord;
+  private readonly folded: RunRecord;
   private readonly byKey = new Map<StepKey, StepRecord>();
   /** Epoch ms each step started, for durations without parsing the ISO strings back. */
   private readonly startedAt = new Map<StepKey, number>();
+  private pending: HistoryEvent[] = [];
 
   constructor() {
-    this.record = {
+    this.folded = {
       runId: '', workflowId: '', workflow: '', hash: '', engine: '', handovers: [], status: 'running',
       trigger: { by: '', input: null }, steps: [], signals: [], rejectedSignals: [], compensations: [], logs: [],
     };
   }
 
+  /** The record of every event applied or deferred so far (always the same object). */
+  get record(): RunRecord {
+    if (this.pending.length > 0) this.flush();
+    return this.folded;
+  }
+
   static fold(events: Iterable<HistoryEvent>): RunRecord {
     const recorder = new RunRecorder();
     for (const event of events) recorder.apply(event);
-    return recorder.record;
+    return recorder.folded;
   }
 
   step(key: StepKey): StepRecord | undefined {
+    if (this.pending.length > 0) this.flush();
     return this.byKey.get(key);
   }
 
+  /** Keeps the event to be folded when the record is next read. */
+  defer(event: HistoryEvent): void {
+    this.pending.push(event);
+  }
+
+  private flush(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const event of pending) this.fold(event);
+  }
+
   apply(event: HistoryEvent): void {
-    const r = this.record;
+    if (this.pending.length > 0) this.flush();
+    this.fold(event);
+  }
+
+  private fold(event: HistoryEvent): void {
+    const r = this.folded;
     const at = iso(event.at);
     switch (event.type) {
       case 'run.started':
@@ -121,21 +159,21 @@ export class RunRecorder {
         return;
       case 'step.started':
       case 'step.skipped': {
-        const step: StepRecord = { key: event.key, id: event.id, kind: event.kind, status: event.type === 'step.started' ? 'running' : 'skipped' };
+        const known = this.byKey.get(event.key);
+        const step: StepRecord = known ?? { key: event.key, id: event.id, kind: event.kind, status: event.type === 'step.started' ? 'running' : 'skipped' };
+        if (known) Object.assign(known, { key: event.key, id: event.id, kind: event.kind, status: event.type === 'step.started' ? 'running' : 'skipped' });
         if (event.parent !== undefined) step.parent = event.parent;
         if (event.type === 'step.started') {
           step.engine = r.engine;
           if (event.activity !== undefined) step.activity = event.activity;
           if (event.input !== undefined) step.input = event.input;
           if (at) step.startedAt = at;
+          if (event.at !== undefined) this.startedAt.set(event.key, event.at);
         }
-        const known = this.byKey.get(event.key);
-        if (known) Object.assign(known, step);
-        else {
+        if (!known) {
           r.steps.push(step);
           this.byKey.set(event.key, step);
         }
-        if (event.type === 'step.started' && event.at !== undefined) this.startedAt.set(event.key, event.at);
         return;
       }
       case 'step.completed':

@@ -152,7 +152,8 @@ export class LocalEngine {
 export class LocalRun {
   readonly runtime: LocalRuntime;
   readonly interpreter: Interpreter;
-  readonly recorder = new RunRecorder();
+  /** The run record, folded from the events only when someone reads it (`record`, `recorder`). */
+  private readonly lazyRecorder = new RunRecorder();
   readonly children: LocalRun[] = [];
   /** Settles with the run's outcome; rejects when a resume finds the journal and the interpreter disagree. */
   readonly done: Promise<RunOutcome>;
@@ -176,7 +177,7 @@ export class LocalRun {
     private readonly release: () => void,
     journaled: HistoryEvent[] = [],
   ) {
-    for (const event of journaled) this.recorder.apply(event);
+    for (const event of journaled) this.lazyRecorder.defer(event);
     this.done = new Promise<RunOutcome>((resolve, reject) => {
       this.settle = resolve;
       this.fail = reject;
@@ -191,7 +192,7 @@ export class LocalRun {
       replay,
       startChild: (request, existing) => engine.startChild(this, request, existing),
       onEvent: (event) => {
-        this.recorder.apply(event);
+        this.lazyRecorder.defer(event);
         engine.options.onEvent?.(this, event);
         this.stateChanged(event);
       },
@@ -210,7 +211,12 @@ export class LocalRun {
   }
 
   get record(): RunRecord {
-    return this.recorder.record;
+    return this.lazyRecorder.record;
+  }
+
+  /** The recorder of this run's record (a live view goes on applying events to it after a hand-over). */
+  get recorder(): RunRecorder {
+    return this.lazyRecorder;
   }
 
   /** Runs the interpreter to the end (replaying the journal first on resume). */
