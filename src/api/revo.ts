@@ -23,11 +23,15 @@ import { JournalCorruptError, readJournal } from '../local/journal.js';
 import { findRun, localRunId } from '../local/run-ids.js';
 import { RunLockedError, RunStore } from '../local/store.js';
 import { journalEvents } from '../sandboxed/facts.js';
-import { listRuns, type RunFilter, type RunSummary } from './list-runs.js';
+import { listRuns, type RunFilter, type RunList } from './list-runs.js';
 import { LiveEvents, LocalRunHandle } from './local-run-handle.js';
 import type { RunHandle } from './run-handle.js';
 import { TemporalConnection, type TemporalOptions } from './temporal-connection.js';
 import type { TemporalRunHandle } from './temporal-run-handle.js';
+import type { RunHistory } from './run-history.js';
+import type { RunRecord } from '../history/record.js';
+import type { Divergence } from '../replay/divergence.js';
+import type { ReplaySource } from '../replay/source.js';
 
 export type EngineChoice = 'local' | 'temporal' | 'auto';
 
@@ -66,6 +70,34 @@ export interface StartOptions {
   trigger?: string;
   /** The run id to use (on Temporal, the workflow id); default: `<workflow>-<time>-<random>`. */
   runId?: string;
+}
+
+export interface ReplayOptions {
+  /** Replay against the run's own file as it is now. */
+  current?: boolean;
+  /** Replay against this workflow file. */
+  definition?: string;
+  /** The workflow id of a raw Temporal history file (it does not hold its own). */
+  workflowId?: string;
+}
+
+export interface RerunOptions extends ReplayOptions {
+  engine?: EngineChoice;
+}
+
+/** What a replay found (docs/replay.md). */
+export interface ReplayVerdict {
+  source: ReplaySource;
+  /** The file replayed against, when not the recorded definition. */
+  definitionFile?: string;
+  bundle: WorkflowBundle;
+  recorded: RunRecord;
+  replayed: RunRecord;
+  /** The first step where the replay and the recording part ways. */
+  divergence?: Divergence;
+  /** Temporal's own determinism check failed on the run's history. */
+  temporalProblem?: string;
+  notes: string[];
 }
 
 export class Revo {
@@ -275,8 +307,57 @@ export class Revo {
     return new TemporalRunHandle(client, runId, name);
   }
 
+  /** A run's record, the definition it ran and its events, wherever it ran (`revo history`). */
+  async history(runId: string): Promise<RunHistory> {
+    const { runHistory } = await import('./run-history.js');
+    return runHistory(this, runId);
+  }
+
+  /**
+   * Rebuilds a recorded run (a run id, a `revo history --json` export or a Temporal
+   * history file) without running anything, and says where a definition would take
+   * another path (docs/replay.md).
+   */
+  async replay(idOrFile: string, options: ReplayOptions = {}): Promise<ReplayVerdict> {
+    const [{ replaySource }, { alternativeDefinition, changedFileNote }, { replayRun }, { RunRecorder }] = await Promise.all([
+      import('../replay/source.js'),
+      import('../replay/definition.js'),
+      import('../replay/replay.js'),
+      import('../history/record.js'),
+    ]);
+    const source = await replaySource(this, idOrFile, options);
+    const other = await alternativeDefinition(source, { ...options, ...(this.given && { activities: this.given.modules }) });
+    const bundle = other?.bundle ?? source.bundle;
+    const { record, divergence } = await replayRun(bundle, source.input, source.events);
+    const note = other ? undefined : await changedFileNote(source, idOrFile);
+    return {
+      source,
+      ...(other && { definitionFile: other.file }),
+      bundle,
+      recorded: RunRecorder.fold(source.events),
+      replayed: record,
+      ...(divergence && { divergence }),
+      ...(source.temporalReplay?.ok === false && { temporalProblem: source.temporalReplay.problem }),
+      notes: note ? [note] : [],
+    };
+  }
+
+  /**
+   * A new run with a recorded run's input and definition (or the definition chosen with
+   * `current` / `definition`), triggered as `rerun:<runId>`, on the earlier run's engine
+   * unless `engine` says otherwise.
+   */
+  async rerun(idOrFile: string, options: RerunOptions = {}): Promise<RunHandle> {
+    const [{ replaySource }, { alternativeDefinition }, { rerunPlan }] = await Promise.all([import('../replay/source.js'), import('../replay/definition.js'), import('../replay/rerun.js')]);
+    const source = await replaySource(this, idOrFile, options);
+    const chosen = await alternativeDefinition(source, { ...options, ...(this.given && { activities: this.given.modules }) });
+    const plan = await rerunPlan(this, source, chosen);
+    this.notice(`rerunning ${source.runId} with ${chosen ? chosen.file : 'its recorded definition'}`);
+    return this.start(plan.workflow, { input: plan.input, trigger: plan.trigger, engine: options.engine ?? plan.engine });
+  }
+
   /** Runs, newest first (docs/api.md#listruns). */
-  listRuns(filter: RunFilter = {}): Promise<RunSummary[]> {
+  listRuns(filter: RunFilter = {}): Promise<RunList> {
     return listRuns(this, filter);
   }
 

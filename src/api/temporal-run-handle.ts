@@ -27,7 +27,8 @@ export class TemporalRunHandle implements RunHandle {
   private ended: Promise<RunOutcome> | undefined;
 
   constructor(
-    private readonly client: Client,
+    /** The connected client this handle talks through (shared by the Revo instance). */
+    readonly client: Client,
     readonly runId: string,
     readonly workflow: string,
   ) {}

@@ -11,6 +11,9 @@ import type { Cancellation } from '../../interpreter/cancellation.js';
 import type { ActivityContext, ActivityDefinition } from '../activities/types.js';
 import { asActivityError } from '../sandboxed/dsl-errors.js';
 
+const PENDING: unique symbol = Symbol('pending');
+const NOT_YET = Promise.resolve(PENDING);
+
 export type ActivityLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: unknown, request?: ActivityRequest) => void;
 
 export async function runAttempt(
@@ -35,16 +38,24 @@ export async function runAttempt(
     fail(error);
   };
   const { timeoutMs, heartbeatMs } = request.options;
-  const what = `activity "${request.activity}" (step "${request.step}", attempt ${attempt})`;
-  const elapsedFirst = deadlineMs !== undefined && deadlineMs < timeoutMs;
-  const timeout = elapsedFirst
-    ? setTimeout(() => abort(new WorkflowError('Timeout', `${what} exceeded its maxElapsed of ${formatDuration(request.options.retry.maxElapsedMs ?? 0)}`)), Math.max(0, deadlineMs))
-    : setTimeout(() => abort(new WorkflowError('Timeout', `${what} timed out after ${formatDuration(timeoutMs)}`)), timeoutMs);
+  const what = () => `activity "${request.activity}" (step "${request.step}", attempt ${attempt})`;
+  // The timeout is armed only when the activity has not settled at once (most do, and a timer per attempt is a large
+  // part of a quick call's cost), counting the time since the attempt began: it fires when it would have fired if
+  // armed first thing.
+  const began = performance.now();
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  const armTimeout = () => {
+    if (abortedWith) return;
+    const late = Math.floor(performance.now() - began);
+    timeout = deadlineMs !== undefined && deadlineMs < timeoutMs
+      ? setTimeout(() => abort(new WorkflowError('Timeout', `${what()} exceeded its maxElapsed of ${formatDuration(request.options.retry.maxElapsedMs ?? 0)}`)), Math.max(0, deadlineMs - late))
+      : setTimeout(() => abort(new WorkflowError('Timeout', `${what()} timed out after ${formatDuration(timeoutMs)}`)), late > 0 ? Math.max(0, timeoutMs - late) : timeoutMs);
+  };
   let heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
   const armHeartbeat = () => {
     if (heartbeatMs === undefined) return;
     clearTimeout(heartbeatTimer);
-    heartbeatTimer = setTimeout(() => abort(new WorkflowError('Timeout', `${what} sent no heartbeat for ${formatDuration(heartbeatMs)}`)), heartbeatMs);
+    heartbeatTimer = setTimeout(() => abort(new WorkflowError('Timeout', `${what()} sent no heartbeat for ${formatDuration(heartbeatMs)}`)), heartbeatMs);
   };
   armHeartbeat();
   const stopListening = cancellation.onCancel((reason) => abort(reason));
@@ -67,7 +78,14 @@ export async function runAttempt(
   try {
     // A copy, so an activity that mutates its input cannot change the run's variables.
     const input = structuredClone(request.input);
-    const output = await Promise.race([definition.run(input, context), aborted]);
+    const running = definition.run(input, context);
+    // An activity that settled at once (an async function without awaits) wins this race against an
+    // already-resolved marker; only one that has not needs the timeout.
+    let output = await Promise.race([running, aborted, NOT_YET]);
+    if (output === PENDING) {
+      armTimeout();
+      output = await Promise.race([running, aborted]);
+    }
     return (output === undefined ? null : output) as Json;
   } catch (thrown) {
     if (abortedWith) throw abortedWith;

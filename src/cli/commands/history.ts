@@ -45,8 +45,9 @@ Examples:
     .action(async (idOrPrefix: string, options: HistoryOptions) => {
       if (options.html === '') throw new UsageError('--html needs a file to write the page to (or - for stdout)');
       if (options.html !== undefined && options.json) throw new UsageError('--html and --json write different things: use one of them');
-      const { runHistory } = await import('../run-history.js');
-      const run = await runHistory(idOrPrefix, options);
+      const { cliRevo, terminal } = await import('../cli-revo.js');
+      const revo = cliRevo(options, terminal());
+      const run = await revo.history(idOrPrefix).finally(() => revo.close());
       if (options.html !== undefined) {
         const [{ historyExport }, { renderTimelinePage }] = await Promise.all([import('../../history/export.js'), import('../../history/html/page.js')]);
         const page = renderTimelinePage(historyExport(run.record, run.bundle, run.events));

@@ -43,30 +43,28 @@ Examples:
   temporal workflow show -w <id> --output json > history.json && revo replay history.json --workflow-id <id>`,
     )
     .action(async (idOrFile: string, options: ReplayOptions) => {
-      const [{ replaySource }, { replayRun }, { RunRecorder }, { renderReplayText }, { alternativeDefinition, changedFileNote }] = await Promise.all([
-        import('../replay-source.js'),
-        import('../../replay/replay.js'),
-        import('../../history/record.js'),
-        import('../render/replay-text.js'),
-        import('../replay-definition.js'),
-      ]);
-      const source = await replaySource(idOrFile, options);
-      const other = await alternativeDefinition(source, options);
-      const bundle = other?.bundle ?? source.bundle;
-      const { record, divergence } = await replayRun(bundle, source.input, source.events);
-      const recorded = RunRecorder.fold(source.events);
-      const temporalProblem = source.temporalReplay?.ok === false ? source.temporalReplay.problem : undefined;
-      const note = other ? undefined : await changedFileNote(source, idOrFile);
-      if (options.json) {
-        const steps = record.steps.map(({ key, kind, status, activity, attempts }) => ({ key, kind, status, ...(activity !== undefined && { activity }), ...(attempts !== undefined && { attempts }) }));
-        const verdict = { runId: source.runId, source: source.label, definition: other?.file ?? 'recorded', hash: bundle.hash, identical: !divergence && !temporalProblem, divergence: divergence ?? null, ...(temporalProblem && { temporalProblem }), steps };
-        await write(process.stdout, `${JSON.stringify(verdict, null, 2)}\n`);
-      } else {
-        const against = other ? `${other.file} (${bundle.hash.slice(0, 19)}…)` : `the recorded definition (${bundle.hash.slice(0, 19)}…)`;
-        const report = { label: source.label, against, recorded, replayed: record, divergence, ...(temporalProblem && { temporalProblem }), notes: note ? [note] : [] };
-        await write(process.stdout, renderReplayText(report, { color: useColor(process.stdout) }));
+      const [{ cliRevo, terminal }, { renderReplayText }] = await Promise.all([import('../cli-revo.js'), import('../render/replay-text.js')]);
+      const revo = cliRevo(options, terminal());
+      try {
+        const verdict = await revo.replay(idOrFile, {
+          ...(options.current && { current: true }),
+          ...(options.definition !== undefined && { definition: options.definition }),
+          ...(options.workflowId && { workflowId: options.workflowId }),
+        });
+        const { source, bundle, divergence, temporalProblem } = verdict;
+        if (options.json) {
+          const steps = verdict.replayed.steps.map(({ key, kind, status, activity, attempts }) => ({ key, kind, status, ...(activity !== undefined && { activity }), ...(attempts !== undefined && { attempts }) }));
+          const report = { runId: source.runId, source: source.label, definition: verdict.definitionFile ?? 'recorded', hash: bundle.hash, identical: !divergence && !temporalProblem, divergence: divergence ?? null, ...(temporalProblem && { temporalProblem }), steps };
+          await write(process.stdout, `${JSON.stringify(report, null, 2)}\n`);
+        } else {
+          const against = verdict.definitionFile ? `${verdict.definitionFile} (${bundle.hash.slice(0, 19)}…)` : `the recorded definition (${bundle.hash.slice(0, 19)}…)`;
+          const report = { label: source.label, against, recorded: verdict.recorded, replayed: verdict.replayed, divergence, ...(temporalProblem && { temporalProblem }), notes: verdict.notes };
+          await write(process.stdout, renderReplayText(report, { color: useColor(process.stdout) }));
+        }
+        process.exitCode = divergence || temporalProblem ? EXIT_CODES.failed : EXIT_CODES.ok;
+      } finally {
+        await revo.close();
       }
-      process.exitCode = divergence || temporalProblem ? EXIT_CODES.failed : EXIT_CODES.ok;
     });
   return addTemporalOptions(command);
 }

@@ -2,12 +2,12 @@ import { Command, Option } from 'commander';
 import type { TemporalFlags } from '../../temporal/connection.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
-import type { EngineName } from '../run-on-engine.js';
+import type { EngineChoice } from '../../api/revo.js';
 import { addTemporalOptions } from '../temporal-options.js';
 
 interface RerunOptions extends TemporalFlags {
   current?: boolean;
-  engine?: EngineName;
+  engine?: EngineChoice;
   activities?: string[];
   workflowId?: string;
   json?: boolean;
@@ -40,17 +40,13 @@ Examples:
   revo rerun run.json --json`,
     )
     .action(async (idOrFile: string, options: RerunOptions) => {
-      const [{ replaySource }, { alternativeDefinition }, { rerunPlan }, { runOnEngine }] = await Promise.all([
-        import('../replay-source.js'),
-        import('../replay-definition.js'),
-        import('../rerun-plan.js'),
-        import('../run-on-engine.js'),
-      ]);
-      const source = await replaySource(idOrFile, options);
-      const current = await alternativeDefinition(source, { current: options.current === true, ...(options.activities && { activities: options.activities }) });
-      const plan = await rerunPlan(source, current, options.activities);
-      if (!options.quiet) process.stderr.write(`revo: rerunning ${source.runId} with ${current ? current.file : 'its recorded definition'}\n`);
-      process.exitCode = await runOnEngine(plan, { ...options, engine: options.engine ?? source.engine });
+      const [{ cliRevo, terminal }, { followRun }] = await Promise.all([import('../cli-revo.js'), import('../follow-run.js')]);
+      const term = terminal(options.quiet);
+      const { engine, ...flags } = options;
+      const revo = cliRevo(flags, term);
+      const run = await revo.rerun(idOrFile, { current: options.current === true, ...(engine && { engine }), ...(options.workflowId && { workflowId: options.workflowId }) });
+      if (engine !== 'auto') term.say(`run ${run.runId} started (${run.workflow}, ${run.engine === 'local' ? 'local' : 'Temporal'} engine)`);
+      process.exitCode = await followRun(revo, run, term, options);
     });
   return addTemporalOptions(command);
 }

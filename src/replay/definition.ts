@@ -7,7 +7,7 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import { UsageError } from '../errors.js';
 import { activityModules, loadActivityMap } from '../activities/modules.js';
 import { bundleWorkflow } from '../load/bundle-workflow.js';
-import type { ReplaySource } from './replay-source.js';
+import type { ReplaySource } from './source.js';
 
 export interface DefinitionChoice {
   /** `--definition <file>`. */

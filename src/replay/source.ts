@@ -10,10 +10,9 @@ import type { Json } from '../../interpreter/model.js';
 import { UsageError } from '../errors.js';
 import { HISTORY_FORMAT, type HistoryExport } from '../history/export.js';
 import type { RunOrigin } from '../local/engine.js';
-import { RunStore } from '../local/store.js';
-import type { TemporalFlags } from '../temporal/connection.js';
 import { readLocalRun } from '../local/stored-run.js';
-import { whereRunIs } from '../local/run-ids.js';
+import { localRunId } from '../local/run-ids.js';
+import type { Revo } from '../api/revo.js';
 
 export interface ReplaySource {
   /** What was read, for the report: `run <id> (local journal)`, `file <path> (Temporal history)`… */
@@ -32,49 +31,40 @@ export interface ReplaySource {
   temporalReplay?: { ok: true } | { ok: false; problem: string };
 }
 
-export interface SourceOptions extends TemporalFlags {
+export interface SourceOptions {
   /** The workflow id of a raw Temporal history file (it does not hold it; children's ids depend on it). */
   workflowId?: string;
 }
 
-export async function replaySource(idOrFile: string, options: SourceOptions): Promise<ReplaySource> {
+export async function replaySource(revo: Revo, idOrFile: string, options: SourceOptions = {}): Promise<ReplaySource> {
   if (looksLikeFile(idOrFile)) return fileSource(idOrFile, options);
-  const store = new RunStore();
-  const { engine, runId } = whereRunIs(store, idOrFile);
-  if (engine === 'local') {
-    const run = readLocalRun(store, runId);
+  const { store } = revo;
+  const localId = localRunId(store, idOrFile);
+  const local = localId === undefined ? undefined : readLocalRun(store, localId);
+  if (local && local.record.handovers.length === 0) {
     return {
-      label: `run ${runId} (local journal)`,
-      runId,
+      label: `run ${local.runId} (local journal)`,
+      runId: local.runId,
       engine: 'local',
-      bundle: run.head.request.bundle,
-      input: run.head.request.input,
-      events: run.events,
-      ...(run.head.origin && { origin: run.head.origin }),
+      bundle: local.head.request.bundle,
+      input: local.head.request.input,
+      events: local.events,
+      ...(local.head.origin && { origin: local.head.origin }),
     };
   }
-  const [{ clientFor }, { fetchHistories, describe }, { startArgument }] = await Promise.all([
-    import('./temporal-runs.js'),
-    import('../temporal/history.js'),
-    import('../temporal/client.js'),
-  ]);
-  const client = await clientFor(runId, options);
-  try {
-    await describe(client, runId);
-    const [histories, argument] = await Promise.all([fetchHistories(client, runId), startArgument(client, runId)]);
-    const local = store.list().includes(runId) ? readLocalRun(store, runId).head.origin : undefined;
-    return {
-      label: `run ${runId} (Temporal history${histories.length > 1 ? `, ${histories.length} runs through continue-as-new` : ''})`,
-      runId,
-      engine: 'temporal',
-      bundle: argument.bundle,
-      input: argument.input,
-      ...(await temporalEvents(runId, histories)),
-      ...(local && { origin: local }),
-    };
-  } finally {
-    await client.connection.close();
-  }
+  const runId = localId ?? idOrFile;
+  const run = await revo.temporalRun(runId);
+  const { fetchHistories } = await import('../temporal/history.js');
+  const [histories, argument] = await Promise.all([fetchHistories(run.client, runId), run.startArgument()]);
+  return {
+    label: `run ${runId} (Temporal history${histories.length > 1 ? `, ${histories.length} runs through continue-as-new` : ''})`,
+    runId,
+    engine: 'temporal',
+    bundle: argument.bundle,
+    input: argument.input,
+    ...(await temporalEvents(runId, histories)),
+    ...(local?.head.origin && { origin: local.head.origin }),
+  };
 }
 
 function looksLikeFile(arg: string): boolean {

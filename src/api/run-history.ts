@@ -1,16 +1,15 @@
 /**
- * A run's history wherever it lives, for the commands that show or rebuild runs
- * (history, replay, rerun): a local journal, or a Temporal workflow for an id that no
- * local run has.
+ * A run's history wherever it lives (Revo.history, `revo history`, replay, rerun): a
+ * local journal, or a Temporal workflow for an id that no local run has, or both for a
+ * run handed over.
  */
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { RunRecord } from '../history/record.js';
 import type { RunOrigin } from '../local/engine.js';
-import { RunStore } from '../local/store.js';
-import type { TemporalFlags } from '../temporal/connection.js';
 import { readLocalRun } from '../local/stored-run.js';
 import { localRunId } from '../local/run-ids.js';
+import type { Revo } from './revo.js';
 
 export interface RunHistory {
   runId: string;
@@ -26,19 +25,17 @@ export interface RunHistory {
   cutOff: boolean;
 }
 
-export async function runHistory(idOrPrefix: string, flags: TemporalFlags): Promise<RunHistory> {
-  const store = new RunStore();
+export async function runHistory(revo: Revo, idOrPrefix: string): Promise<RunHistory> {
+  const { store } = revo;
   const runId = localRunId(store, idOrPrefix);
   if (runId !== undefined) {
     const run = readLocalRun(store, runId);
     if (run.record.handovers.length > 0) {
       // It went on on Temporal, whose history starts with the local part: one record for both.
-      const { temporalRunHistory } = await import('./temporal-runs.js');
       try {
-        return { runId, ...(await temporalRunHistory(runId, flags)), ...(run.head.origin && { origin: run.head.origin }), held: true, cutOff: false };
+        return { runId, ...(await temporalRunHistory(revo, runId)), ...(run.head.origin && { origin: run.head.origin }), held: true, cutOff: false };
       } catch (error) {
-        const reason = (error as Error).message;
-        process.stderr.write(`revo: run ${runId} was handed over to Temporal, which could not be read (${reason}); showing the part run locally\n`);
+        revo.notice(`run ${runId} was handed over to Temporal, which could not be read (${(error as Error).message}); showing the part run locally`);
       }
     }
     return {
@@ -51,7 +48,14 @@ export async function runHistory(idOrPrefix: string, flags: TemporalFlags): Prom
       cutOff: run.cutOff,
     };
   }
-  const { temporalRunHistory } = await import('./temporal-runs.js');
   // A Temporal run is always held: by Temporal itself.
-  return { runId: idOrPrefix, ...(await temporalRunHistory(idOrPrefix, flags)), held: true, cutOff: false };
+  return { runId: idOrPrefix, ...(await temporalRunHistory(revo, idOrPrefix)), held: true, cutOff: false };
+}
+
+/** A Temporal run's record, with the definition it ran and its events (the export of `revo history --json`). */
+async function temporalRunHistory(revo: Revo, runId: string): Promise<Pick<RunHistory, 'record' | 'bundle' | 'events'>> {
+  const run = await revo.temporalRun(runId);
+  const events = await run.history();
+  const [record, { bundle }] = await Promise.all([run.record(events), run.startArgument()]);
+  return { record, bundle, events };
 }
