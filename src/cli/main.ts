@@ -57,8 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof ValidationError) {
-      const { validationReport } = await import('./render/validation-report.js');
-      process.stderr.write(`revo: ${err.file} is not a valid workflow; nothing was run.\n${validationReport(err)}\n`);
+      const [{ validationReport }, { useColor }] = await Promise.all([import('../validate/format/validation-report.js'), import('./output.js')]);
+      process.stderr.write(`revo: ${err.file} is not a valid workflow; nothing was run.\n${validationReport(err, useColor(process.stderr))}\n`);
       return EXIT.usage;
     }
     if (err instanceof UsageError) {

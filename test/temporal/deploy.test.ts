@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { temporalCli as requiredCli } from './harness.js';
 import { BUILTIN_ACTIVITIES } from '../../src/activities/builtins/index.js';
 import { specOf } from '../../src/activities/catalog.js';
-import { planDeploy } from '../../src/cli/deploy-plan.js';
+import { planDeploy } from '../../src/temporal/deploy-plan.js';
 import type { RevoWorkflowInput } from '../../src/sandboxed/workflow/contract.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { deploySchedule, describeSchedule, scheduleSpec } from '../../src/temporal/schedules.js';

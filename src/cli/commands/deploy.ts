@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { TemporalFlags } from '../../temporal/connection.js';
 import type { DeployOutcome } from '../../temporal/schedules.js';
+import { useColor } from '../output.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
 import { addTemporalOptions } from '../temporal-options.js';
@@ -44,14 +45,14 @@ Examples:
   revo deploy workflows/ --address my-ns.a1b2c.tmprl.cloud:7233 --namespace my-ns.a1b2c --api-key "$TEMPORAL_API_KEY"`,
   ).action(async (paths: string[], options: DeployOptions) => {
     const [{ deployFiles, deployCatalog, planDeploy }, { temporalSettings, connectClient }, { deploySchedule, describeSchedule, scheduleIdOf }, { hasWorkers }] = await Promise.all([
-      import('../deploy-plan.js'),
+      import('../../temporal/deploy-plan.js'),
       import('../../temporal/connection.js'),
       import('../../temporal/schedules.js'),
       import('../../temporal/client.js'),
     ]);
     const settings = temporalSettings(options);
     const files = await deployFiles(paths);
-    const plan = await planDeploy(files, await deployCatalog(files, options), settings);
+    const plan = await planDeploy(files, await deployCatalog(files, options), settings, useColor(process.stderr));
     if (plan.problems.length > 0) {
       process.stderr.write(`${plan.problems.join('\n\n')}\n\nrevo: nothing was deployed.\n`);
       process.exitCode = EXIT_CODES.failed;

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
-import type { DevSessionOptions } from '../dev-session.js';
+import type { DevSessionOptions } from './dev-session.js';
 import { DEFAULT_ACTIVITY_MODULES } from './worker.js';
 
 /** Temporal's own defaults, so `revo run --engine temporal` and the `temporal` CLI find the server with no flags. */
@@ -44,7 +44,7 @@ Examples:
   revo dev --port 7300 --ui-port 8300 --in-memory`,
     )
     .action(async (options: DevSessionOptions) => {
-      const { runDev } = await import('../dev-session.js');
+      const { runDev } = await import('./dev-session.js');
       process.exitCode = await runDev(options);
     });
 }

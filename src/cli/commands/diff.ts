@@ -38,7 +38,7 @@ Examples:
       if (options.git !== undefined && second !== undefined) throw new UsageError('with --git, give one file: revo diff --git <ref> <file>');
       if (options.git === undefined && second === undefined) throw new UsageError('give two files, revo diff <old> <new>, or one with a git revision, revo diff --git <ref> <file>');
       const [{ readWorkflowFile, checkForReview }, { loadText }, { readAtRevision }, { diffDefinitions }, { DIFF_FORMATS }] = await Promise.all([
-        import('../review-input.js'),
+        import('../../load/review-input.js'),
         import('../../load/load.js'),
         import('../../diff/git.js'),
         import('../../diff/diff.js'),

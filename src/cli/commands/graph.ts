@@ -25,7 +25,7 @@ Examples:
   revo graph order.yaml --format dot | dot -Tsvg > order.svg`,
     )
     .action(async (file: string, options: GraphOptions) => {
-      const [{ readWorkflowFile, checkForReview }, { buildGraph, GRAPH_FORMATS }] = await Promise.all([import('../review-input.js'), import('../../graph/index.js')]);
+      const [{ readWorkflowFile, checkForReview }, { buildGraph, GRAPH_FORMATS }] = await Promise.all([import('../../load/review-input.js'), import('../../graph/index.js')]);
       const input = checkForReview([await readWorkflowFile(file)], useColor(process.stderr));
       if (!input.ok) {
         process.stderr.write(input.report);

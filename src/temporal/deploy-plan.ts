@@ -11,13 +11,13 @@ import { loadActivities } from '../activities/catalog.js';
 import type { Catalog } from '../activities/types.js';
 import { UsageError } from '../errors.js';
 import { schemaProblem } from '../sandboxed/payload-check.js';
-import type { TemporalSettings } from '../temporal/connection.js';
-import { desiredSchedule, scheduledInput, scheduleIdOf, type DesiredSchedule } from '../temporal/schedules.js';
+import type { TemporalSettings } from './connection.js';
+import { desiredSchedule, scheduledInput, scheduleIdOf, type DesiredSchedule } from './schedules.js';
 import { catalogsBeside, isWorkflow, workflowFiles } from '../load/files.js';
 import { activitiesBeside } from '../activities/modules.js';
 import { ValidationError } from '../errors.js';
 import { bundleWorkflow } from '../load/bundle-workflow.js';
-import { validationReport } from './render/validation-report.js';
+import { validationReport } from '../validate/format/validation-report.js';
 
 export interface CatalogFlags {
   activities?: string[];
@@ -68,7 +68,8 @@ export async function deployCatalog(files: readonly string[], flags: CatalogFlag
   return (await loadActivities({ activities: [...modules], catalogs })).catalog;
 }
 
-export async function planDeploy(files: readonly string[], catalog: Catalog, settings: TemporalSettings): Promise<DeployPlan> {
+/** `color`: whether the reports of invalid files may use ANSI colours. */
+export async function planDeploy(files: readonly string[], catalog: Catalog, settings: TemporalSettings, color = false): Promise<DeployPlan> {
   const plan: DeployPlan = { scheduled: [], skipped: [], problems: [] };
   const fileOf = new Map<string, string>();
   for (const file of files) {
@@ -77,7 +78,7 @@ export async function planDeploy(files: readonly string[], catalog: Catalog, set
       bundle = await bundleWorkflow(file, catalog);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      plan.problems.push(validationReport(error));
+      plan.problems.push(validationReport(error, color));
       continue;
     }
     const { name, schedule } = bundle.definition;

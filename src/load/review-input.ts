@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import type { WorkflowDefinition } from '../../interpreter/model.js';
 import { UsageError } from '../errors.js';
-import { loadFile, type LoadedFile } from '../load/load.js';
-import { WorkflowSet } from '../load/workflow-set.js';
+import { loadFile, type LoadedFile } from './load.js';
+import { WorkflowSet } from './workflow-set.js';
 import { CHECKS } from '../validate/checks/index.js';
 import { formatText } from '../validate/format/text.js';
 import { RULES } from '../validate/rules.js';

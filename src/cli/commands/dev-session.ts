@@ -8,15 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Worker } from '@temporalio/worker';
-import { UsageError } from '../errors.js';
-import { DEFAULT_TASK_QUEUE } from '../sandboxed/workflow/contract.js';
-import { connectWorker, temporalSettings, type TemporalSettings } from '../temporal/connection.js';
-import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { createWorker } from '../temporal/worker.js';
-import { DEFAULT_PORT, DEFAULT_UI_PORT } from './commands/dev.js';
-import { defaultActivityModules } from './commands/worker.js';
-import { EXIT_CODES } from './exit-codes.js';
-import { loadActivityMap } from '../activities/modules.js';
+import { UsageError } from '../../errors.js';
+import { DEFAULT_TASK_QUEUE } from '../../sandboxed/workflow/contract.js';
+import { connectWorker, temporalSettings, type TemporalSettings } from '../../temporal/connection.js';
+import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
+import { createWorker } from '../../temporal/worker.js';
+import { DEFAULT_PORT, DEFAULT_UI_PORT } from './dev.js';
+import { defaultActivityModules } from './worker.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { loadActivityMap } from '../../activities/modules.js';
 
 export interface DevSessionOptions {
   port?: number;
