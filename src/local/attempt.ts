@@ -76,8 +76,9 @@ export async function runAttempt(
   };
   aborted.catch(() => {});
   try {
-    // A copy, so an activity that mutates its input cannot change the run's variables.
-    const input = structuredClone(request.input);
+    // A copy, so an activity that mutates its input cannot change the run's variables (a primitive needs none).
+    const given = request.input;
+    const input = typeof given === 'object' && given !== null ? structuredClone(given) : given;
     const running = definition.run(input, context);
     // An activity that settled at once (an async function without awaits) wins this race against an
     // already-resolved marker; only one that has not needs the timeout.
