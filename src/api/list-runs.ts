@@ -54,7 +54,7 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
   const limit = filter.limit ?? 20;
   const filtered = filter.workflow !== undefined || filter.status !== undefined;
   const rows: RunList = [];
-  rows.skipped = [];
+  const skipped: { runId: string; reason: string }[] = [];
   let temporalUnavailable: string | undefined;
   const now = new Date().toISOString();
   const ids = newestFirst(store.list(), (id) => store.journalPath(id));
@@ -69,7 +69,7 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
       run = readLocalRun(store, id);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      rows.skipped.push({ runId: id, reason: error.message });
+      skipped.push({ runId: id, reason: error.message });
       continue;
     }
     if (filter.workflow !== undefined && run.record.workflow !== filter.workflow) continue;
@@ -104,6 +104,7 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
       ...(run.holder !== undefined && { pid: run.holder }),
     });
   }
+  if (skipped.length > 0) rows.skipped = skipped;
   if (temporalUnavailable !== undefined) rows.temporalUnavailable = temporalUnavailable;
   return rows;
 }

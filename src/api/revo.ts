@@ -411,7 +411,8 @@ export class Revo {
   async idle(): Promise<void> {
     const engine = this.engineCache;
     if (!engine) return;
-    await Promise.allSettled([...engine.runs.values()].map((r) => r.done));
+    // A run let go (handed over, abandoned) is not driven here any more: its `done` never settles.
+    await Promise.allSettled([...engine.runs.values()].filter((r) => r.active).map((r) => r.done));
   }
 
   /**

@@ -210,6 +210,11 @@ export class LocalRun {
     return this.request.bundle.definition;
   }
 
+  /** False once the run has ended here, or was let go (abandoned, handed over): then `done` may never settle. */
+  get active(): boolean {
+    return !this.ended;
+  }
+
   get record(): RunRecord {
     return this.lazyRecorder.record;
   }
