@@ -51,12 +51,14 @@ export class ReplayLog {
   }
 
   get<T extends Fact['type']>(type: T, key: string): Positioned<FactOf<T>> | undefined {
+    // A fresh run has nothing recorded: no key to build.
+    if (this.facts.size === 0) return undefined;
     return this.facts.get(`${type}|${key}`) as Positioned<FactOf<T>> | undefined;
   }
 
   /** True when this history event is already in the journal (a replay re-emits it). */
   wasWritten(event: HistoryEvent): boolean {
-    return this.written.has(eventIdentity(event));
+    return this.written.size > 0 && this.written.has(eventIdentity(event));
   }
 }
 
