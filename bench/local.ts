@@ -5,7 +5,10 @@
  * engine, (a) without the journal (in-memory MemoryJournal, `store: null`) and (b) with
  * it (a real RunStore on disk), and measures next to them what one append + fdatasync
  * costs on the same disk: the floor of a journaled activity, which syncs one durable
- * fact per completion (`set` steps sync nothing).
+ * fact per completion (`set` steps sync nothing). The floor is probed the way the journal
+ * writes: a fresh file opened with O_APPEND, lines of the size of the journal's synced
+ * writes (counted in a census run of each journaled scenario, as are its fdatasync calls
+ * per step), one write + fdatasync each.
  *
  * Each workflow comes in two forms, built here in code:
  *   loop: `init` + a `while` whose body is the one step (maxIterations = steps),
@@ -25,8 +28,9 @@
  * e.g. --only "core.echo, loop, memory", handy under `node --cpu-prof`), --keep (keep the run files). The same as env variables:
  * BENCH_DIR, BENCH_STEPS, BENCH_ROUNDS, BENCH_FSYNCS.
  */
-import { closeSync, constants, fdatasyncSync, mkdtempSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
+import fs, { closeSync, constants, fdatasyncSync, mkdtempSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
 import { cpus, hostname, loadavg, platform, release, tmpdir } from 'node:os';
+import { syncBuiltinESMExports } from 'node:module';
 import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
@@ -136,13 +140,16 @@ function percentile(values: readonly number[], p: number): number {
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-/** Append one ~200-byte line + fdatasync, `count` times, to a fresh file opened as the journal opens its file. Microseconds each. */
-function measureFsync(dir: string, count: number): number[] {
+/** The synced write of a core.echo step when no census ran (--only without a journaled core.echo scenario): step.completed + step.started + activity.completed. */
+const DEFAULT_SYNCED_BYTES = 340;
+
+/** Append one `bytes`-byte line + fdatasync, `count` times, to a fresh file opened as the journal opens its file. Microseconds each. */
+function measureFsync(dir: string, count: number, bytes: number): number[] {
   const path = join(dir, 'fsync-probe.jsonl');
   const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, 0o644);
-  // A line like the journal's activity.completed facts, padded to 200 bytes with its newline.
+  // Journal-like lines (entries of the journal are JSON objects), padded to `bytes` with the newline.
   const entry = { type: 'activity.completed', key: 'loop#1/step', activity: 'core.echo', output: 1, attempts: 1, pad: '' };
-  entry.pad = 'x'.repeat(Math.max(0, 199 - JSON.stringify(entry).length));
+  entry.pad = 'x'.repeat(Math.max(0, bytes - 1 - JSON.stringify(entry).length));
   const padded = `${JSON.stringify(entry)}\n`;
   const times: number[] = [];
   try {
@@ -189,6 +196,53 @@ function describeFileSystem(dir: string): { text: string; type: string } {
   }
 }
 
+/** What one run asks of the disk: counted by wrapping node:fs's sync calls (the journal's live bindings follow via syncBuiltinESMExports). */
+interface Census {
+  fdatasyncs: number;
+  fsyncs: number;
+  writes: number;
+  bytes: number;
+  /** Bytes of the last write before each fdatasync: what one synced append carries. */
+  syncedBytes: number[];
+  /** Microseconds of each fdatasync inside the run. */
+  syncMicros: number[];
+}
+
+/** Runs `variant` once with node:fs's writeSync, fsyncSync and fdatasyncSync counted (not a timed run). */
+async function census(variant: Variant, count: number): Promise<Census> {
+  const c: Census = { fdatasyncs: 0, fsyncs: 0, writes: 0, bytes: 0, syncedBytes: [], syncMicros: [] };
+  const original = { writeSync: fs.writeSync, fsyncSync: fs.fsyncSync, fdatasyncSync: fs.fdatasyncSync };
+  let lastWrite = 0;
+  const patched = fs as unknown as Record<keyof typeof original, (...args: unknown[]) => unknown>;
+  patched.writeSync = (...args: unknown[]) => {
+    const written = (original.writeSync as (...a: unknown[]) => number)(...args);
+    c.writes++;
+    c.bytes += written;
+    lastWrite = written;
+    return written;
+  };
+  patched.fsyncSync = (...args: unknown[]) => {
+    c.fsyncs++;
+    return (original.fsyncSync as (...a: unknown[]) => unknown)(...args);
+  };
+  patched.fdatasyncSync = (...args: unknown[]) => {
+    const start = performance.now();
+    (original.fdatasyncSync as (...a: unknown[]) => unknown)(...args);
+    c.syncMicros.push((performance.now() - start) * 1000);
+    c.fdatasyncs++;
+    c.syncedBytes.push(lastWrite);
+    lastWrite = 0;
+  };
+  syncBuiltinESMExports();
+  try {
+    await variant.run(count);
+  } finally {
+    Object.assign(fs, original);
+    syncBuiltinESMExports();
+  }
+  return c;
+}
+
 interface Variant {
   /** Runs the workflow once; resolves after the run ended (with its files removed when `clean`). */
   run(count: number): Promise<number>;
@@ -223,6 +277,8 @@ interface Scenario {
   empty: { variant: Variant; count: number };
   fullTimes: number[];
   emptyTimes: number[];
+  /** fdatasync calls per step (full run − empty run) / steps, from the census; journaled scenarios only. */
+  syncsPerStep?: number;
 }
 
 /** The 1-minute load average, with a warning when other work competes for the CPUs (a shared machine). */
@@ -299,8 +355,30 @@ async function main(): Promise<void> {
     const fsyncPerRound = Math.max(1, Math.ceil(FSYNCS / ROUNDS));
     const fsyncRounds: number[][] = [];
 
+    // The census (not timed): what each journaled scenario writes and syncs, and so the probe's line size.
+    const censuses: string[] = [];
+    let syncedBytes = DEFAULT_SYNCED_BYTES;
+    let inRun: number[] = [];
+    for (const scenario of scenarios.filter((s) => s.journal)) {
+      const full = await census(scenario.full.variant, scenario.full.count);
+      const empty = await census(scenario.empty.variant, scenario.empty.count);
+      scenario.syncsPerStep = (full.fdatasyncs - empty.fdatasyncs) / STEPS;
+      const perStep = (n: number, e: number) => ((n - e) / STEPS).toFixed(2);
+      const typical = full.syncedBytes.length ? median(full.syncedBytes) : 0;
+      censuses.push(
+        `  ${scenario.label}: per step ${perStep(full.fdatasyncs, empty.fdatasyncs)} fdatasync, ${perStep(full.fsyncs, empty.fsyncs)} fsync, ` +
+          `${perStep(full.writes, empty.writes)} writes, ${perStep(full.bytes, empty.bytes)} bytes` +
+          (scenario.syncsPerStep > 0 ? `; median synced write ${typical} bytes, median fdatasync inside the run ${us(median(full.syncMicros))} µs` : ''),
+      );
+      if (scenario.kind === 'echo' && scenario.form === 'loop') {
+        syncedBytes = Math.max(1, Math.round(typical));
+        inRun = full.syncMicros;
+      }
+    }
+    if (censuses.length) console.log(`Census run of each journaled scenario (counted, not timed):\n${censuses.join('\n')}`);
+
     process.stdout.write('warming up');
-    measureFsync(home, Math.min(200, fsyncPerRound));
+    measureFsync(home, Math.min(200, fsyncPerRound), syncedBytes);
     for (const scenario of scenarios) {
       await scenario.full.variant.run(scenario.full.count);
       await scenario.empty.variant.run(scenario.empty.count);
@@ -309,7 +387,7 @@ async function main(): Promise<void> {
     process.stdout.write('\nmeasuring');
     // Rounds interleave every scenario, so a slow spell of a shared machine does not land on one scenario only.
     for (let round = 0; round < ROUNDS; round++) {
-      fsyncRounds.push(measureFsync(home, fsyncPerRound));
+      fsyncRounds.push(measureFsync(home, fsyncPerRound, syncedBytes));
       for (const scenario of scenarios) {
         scenario.emptyTimes.push(await scenario.empty.variant.run(scenario.empty.count));
         scenario.fullTimes.push(await scenario.full.variant.run(scenario.full.count));
@@ -322,12 +400,14 @@ async function main(): Promise<void> {
     const fsync = median(fsyncAll);
     const roundMedians = fsyncRounds.map(median);
     console.log(
-      `\nfsync floor (append a 200-byte line + fdatasync to a file next to the journals, ${fsyncPerRound} times in each round): ` +
+      `\nfsync floor (append a ${syncedBytes}-byte line + fdatasync to a fresh O_APPEND file next to the journals, ${fsyncPerRound} times in each round): ` +
         `median ${us(fsync)} µs over ${fsyncAll.length}; p10 ${us(percentile(fsyncAll, 0.1))}, p90 ${us(percentile(fsyncAll, 0.9))}, ` +
-        `p99 ${us(percentile(fsyncAll, 0.99))} µs; round medians ${us(Math.min(...roundMedians))}–${us(Math.max(...roundMedians))} µs\n`,
+        `p99 ${us(percentile(fsyncAll, 0.99))} µs; round medians ${us(Math.min(...roundMedians))}–${us(Math.max(...roundMedians))} µs` +
+        (inRun.length ? `\n(one fdatasync inside the census run of core.echo, loop, journal: median ${us(median(inRun))} µs, p90 ${us(percentile(inRun, 0.9))} µs; the floor is the probe)` : '') +
+        '\n',
     );
 
-    const rows: string[][] = [['scenario', 'steps', 'total ms', 'empty ms', 'µs/step', 'vs fsync', 'goal', 'result']];
+    const rows: string[][] = [['scenario', 'steps', 'total ms', 'empty ms', 'µs/step', 'syncs/step', 'above syncs µs', 'vs fsync', 'goal', 'result']];
     let missed = 0;
     for (const scenario of scenarios) {
       const total = median(scenario.fullTimes);
@@ -342,6 +422,8 @@ async function main(): Promise<void> {
         ms(total),
         ms(empty),
         us(perStep),
+        scenario.syncsPerStep === undefined ? '–' : scenario.syncsPerStep.toFixed(2),
+        scenario.syncsPerStep === undefined ? '–' : us(perStep - scenario.syncsPerStep * fsync),
         `${(perStep / fsync).toFixed(2)}x`,
         scenario.journal ? `≤ ${GOAL_FSYNC_RATIO}x fsync (${us(goal)} µs)` : `≤ ${GOAL_MEMORY_US} µs`,
         met ? 'met' : 'MISSED',
@@ -353,7 +435,8 @@ async function main(): Promise<void> {
     console.log(
       `\nµs/step = (total − empty) / ${STEPS}: the empty run is the same loop with 0 iterations, resp. the flat workflow with only its \`init\` step` +
         `\n(the flat form's difference also includes journaling its ${STEPS}-step definition once, in the run.started line).` +
-        `\nThe journal syncs one durable fact per activity completion and none for \`set\`, so core.echo with the journal has a floor of ~1 fsync per step.` +
+        `\nThe journal syncs one durable fact per activity completion and none for \`set\`, so core.echo with the journal has a floor of ~1 fsync per step;` +
+        `\nsyncs/step is counted in the census run, and "above syncs" = µs/step − syncs/step × the fsync floor (the engine's own cost around its syncs).` +
         `\n${missed === 0 ? 'Every goal met.' : `${missed} goal(s) MISSED.`} These numbers are from this machine only; this is a report, it exits 0 either way.`,
     );
   } finally {
