@@ -5,7 +5,8 @@
  * when a Temporal run is asked for, so local work never loads it.
  */
 import type { Client } from '@temporalio/client';
-import type { TemporalFlags, TemporalSettings } from '../temporal/connection.js';
+import { reachable, unreachable } from '../temporal/reachable.js';
+import { temporalSettings, type TemporalFlags, type TemporalSettings } from '../temporal/settings.js';
 
 /** Where Temporal is (docs/temporal.md#connecting-to-a-cluster). */
 export interface TemporalOptions {
@@ -28,7 +29,6 @@ export class TemporalConnection {
 
   async settings(): Promise<TemporalSettings> {
     if (!this.settingsCache) {
-      const { temporalSettings } = await import('../temporal/connection.js');
       const { tls, ...rest } = this.options;
       const flags: TemporalFlags = {
         ...rest,
@@ -43,8 +43,13 @@ export class TemporalConnection {
   /** The shared client; a TemporalUnavailableError when Temporal cannot be reached. */
   connect(): Promise<Client> {
     this.client ??= (async () => {
+      const settings = await this.settings();
+      // Asked first, so that a Temporal that is not there costs no SDK load.
+      if (!(await reachable(settings.address))) {
+        throw unreachable(settings, new Error('nothing answers at that address'));
+      }
       const { connectClient } = await import('../temporal/connection.js');
-      return connectClient(await this.settings());
+      return connectClient(settings);
     })();
     // A failed attempt is not kept: the next call tries again.
     this.client.catch(() => (this.client = undefined));

@@ -3,8 +3,9 @@
  * Temporal UI shows `payments.charge`). The wrapper makes the checks both engines make
  * (src/sandboxed/activity-checks.ts), maps whatever the code throws to a DSL error
  * (src/sandboxed/failures.ts), reports which attempt succeeded, and heartbeats while
- * the activity runs so that a cancellation from the workflow reaches it: then
- * `context.signal` aborts and the attempt ends as cancelled, with its number.
+ * the activity runs (unless the step sets its own heartbeat timeout) so that a
+ * cancellation from the workflow reaches it: then `context.signal` aborts and the
+ * attempt ends as cancelled, with its number.
  */
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { Json } from '../../interpreter/model.js';
@@ -30,11 +31,12 @@ function wrap(definition: ActivityDefinition): TemporalActivity {
   return async (input, call) => {
     const temporal = Context.current();
     const { attempt } = temporal.info;
-    // Heartbeats carry the attempt (a timeout then says which attempt was running), and the
-    // wrapper's own, between the activity's, keep a cancellation flowing to it.
+    // Heartbeats carry the attempt (a timeout then says which attempt was running). Without a
+    // heartbeat timeout the wrapper heartbeats itself, so a cancellation reaches the activity;
+    // with one, only the activity's own heartbeats count, or a stuck activity would never time out.
     const beat = () => temporal.heartbeat([attempt]);
     beat();
-    const beating = setInterval(beat, HEARTBEAT_EVERY_MS);
+    const beating = temporal.info.heartbeatTimeoutMs ? undefined : setInterval(beat, HEARTBEAT_EVERY_MS);
     try {
       const invalidInput = activityInputError(definition, call.step, input);
       if (invalidInput) throw invalidInput;

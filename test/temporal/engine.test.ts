@@ -51,7 +51,7 @@ describe('the Temporal engine', () => {
     const types = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name] : []));
     expect(types).toEqual(['pay.charge']);
     // `local: true` ran as a local activity: a marker in the history, no activity task.
-    expect(history.events!.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(1);
+    expect(history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
     const description = await handle.describe();
     expect(description.memo).toMatchObject({ workflow: 'test-workflow', hash: expect.stringMatching(/^sha256:/) });
   });
