@@ -207,3 +207,20 @@ async function waitFor(condition: () => Promise<boolean>, ms = 5_000): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('children on the local engine', () => {
+  it("a wait: false child's returned workflowId is the run id getRun and revo history take", async () => {
+    file('kid.yaml', `revo: 1\nname: api-kid\nsteps:\n  - { id: k, set: { done: true } }\noutput: { done: { var: done } }\n`);
+    const parent = file(
+      'parent.yaml',
+      `revo: 1\nname: api-parent\nsteps:\n  - id: fire\n    child: { workflow: ./kid.yaml, wait: false }\n    result: started\noutput: { started: { var: started } }\n`,
+    );
+    const run = await revo.start(parent);
+    const { started } = (await run.result()) as { started: { workflowId: string } };
+    await revo.idle();
+    const child = await revo.getRun(started.workflowId);
+    expect(child.runId).toBe(started.workflowId);
+    await expect(child.result()).resolves.toEqual({ done: true });
+    expect((await child.record()).parent).toBe(run.runId);
+  });
+});

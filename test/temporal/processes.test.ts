@@ -175,4 +175,29 @@ describe('revo run --engine temporal and the commands that talk to a run', () =>
     expect(record.status).toBe('cancelled');
     expect(record.steps.map((s) => `${s.id} ${s.status}`)).toEqual(['a completed', 'w failed']);
   });
+
+  it('revo run --engine temporal with no worker says so while it waits, and ends on SIGTERM leaving the run queued with its cancellation', async () => {
+    const ws = workspace({ 'activities.mjs': ACTIVITIES, 'six.yaml': SIX_STEPS });
+    const taskQueue = unique('nobody');
+    const child = spawn(process.execPath, [BIN, 'run', 'six.yaml', '--engine', 'temporal', '--activities', 'activities.mjs', '--address', address, '--task-queue', taskQueue], { cwd: ws.dir, env: ws.env });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await until(() => /run (\S+) started/.test(stderr), 'the run to start');
+    expect(stderr).toContain(`no worker polls task queue "${taskQueue}"`);
+    const runId = /run (\S+) started/.exec(stderr)![1]!;
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain(`no worker has picked up run ${runId}: it stays queued on Temporal with its cancellation`);
+    // The cancellation was recorded: the first worker to come ends the run cancelled, running nothing.
+    const worker = await startWorker(ws, taskQueue);
+    const client = await connectClient(temporalSettings({ address, taskQueue }, {}));
+    expect(await runOutcome(client.workflow.getHandle(runId))).toMatchObject({ status: 'cancelled' });
+    expect(ws.effects()).toEqual([]);
+    // A worker ends gracefully on SIGTERM.
+    const workerExit = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)));
+    worker.kill('SIGTERM');
+    expect(await workerExit).toBe(0);
+    await client.connection.close();
+  });
 });
