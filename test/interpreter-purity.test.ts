@@ -46,6 +46,20 @@ describe('code that runs in the workflow sandbox (docs/architecture.md)', () => 
     expect(offences('src/sandboxed', PURE_FOLDERS[1]!.packages, PURE_FOLDERS[1]!.within, true)).toEqual([]);
   });
 
+  it('nothing outside src/cli/ imports from it: the CLI is a shell over the library', () => {
+    const offending: string[] = [];
+    for (const folder of ['src', 'interpreter']) {
+      for (const file of readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+        const path = join(ROOT, folder, file);
+        if (relative(ROOT, path).startsWith('src/cli/')) continue;
+        for (const specifier of importsOf(readFileSync(path, 'utf8'))) {
+          if (specifier.startsWith('.') && relative(ROOT, resolve(dirname(path), specifier)).startsWith('src/cli/')) offending.push(`${relative(ROOT, path)}: ${specifier}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+
   it('recognizes an offending import (the rule above can fail)', () => {
     expect(importsOf("import { readFile } from 'node:fs';\nimport x from './model.js';")).toEqual(['node:fs', './model.js']);
   });
