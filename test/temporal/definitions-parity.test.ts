@@ -24,7 +24,7 @@ import { buildBundle } from '../../src/load/bundle.js';
 import { WorkflowSet } from '../../src/load/workflow-set.js';
 import { VirtualClock } from '../../src/local/clock.js';
 import { LocalEngine } from '../../src/local/engine.js';
-import { temporalEnv, type TemporalTestEnv } from './harness.js';
+import { comparableRecord, temporalEnv, type TemporalTestEnv } from './harness.js';
 
 const DEFINITIONS = join(import.meta.dirname, '..', '..', 'definitions');
 const INPUTS = join(DEFINITIONS, 'inputs');
@@ -99,22 +99,6 @@ function shortened(bundle: WorkflowBundle): WorkflowBundle {
   return { ...bundle, definition, children };
 }
 
-/**
- * What must agree: the outcome and, per step instance, its status and attempts. The
- * run's own id (in child workflow ids) is engine-made; compensations of concurrent
- * branches unwind in each engine's completion order, so they are compared as a set.
- */
-function comparable(record: RunRecord) {
-  const withoutRunId = (value: Json): Json => JSON.parse(JSON.stringify(value).replaceAll(record.workflowId, '<run>')) as Json;
-  return {
-    status: record.status,
-    output: withoutRunId(record.output ?? null),
-    error: record.error ? { type: record.error.type, step: record.error.step } : null,
-    steps: record.steps.map((s) => `${s.key} ${s.status} ${s.attempts ?? '-'}`).sort(),
-    signals: record.signals.map((s) => s.name),
-    compensations: [...record.compensations].sort(),
-  };
-}
 
 async function runLocally(bundle: WorkflowBundle, input: Json, signals: { name: string; payload: Json }[]): Promise<RunRecord> {
   const engine = new LocalEngine({ activities: new Map(activities.map((d) => [d.name, d])), store: null, clock: new VirtualClock() });
@@ -145,6 +129,6 @@ describe('every example gives the same run record on both engines', () => {
       const history = JSON.parse(historyToJSON(await onTemporal.handle.fetchHistory())) as unknown;
       writeFileSync(join(HISTORIES, inputFile), `${JSON.stringify({ workflowId: onTemporal.handle.workflowId, history })}\n`);
     }
-    expect(comparable(onTemporal.record)).toEqual(comparable(local));
+    expect(comparableRecord(onTemporal.record)).toEqual(comparableRecord(local));
   });
 });

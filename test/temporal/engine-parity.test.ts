@@ -22,7 +22,7 @@ import type { ActivityDefinition } from '../../src/activities/types.js';
 import type { RunRecord } from '../../src/history/record.js';
 import type { LocalRun } from '../../src/local/engine.js';
 import { custom, fails, type Behaviour, hangs, returns, runWorkflow, testActivity, throwsPlain, until, workflow, type RunResult, type TestActivity, type TestActivityOptions } from '../engine/harness.js';
-import { eventually, temporalEnv, type TemporalRunResult, type TemporalTestEnv } from './harness.js';
+import { comparableRecord, eventually, temporalEnv, type TemporalRunResult, type TemporalTestEnv } from './harness.js';
 
 type Activities = Record<string, TestActivity>;
 
@@ -577,23 +577,11 @@ const CASES: Case[] = [
 
 // -- the two sides --------------------------------------------------------------
 
-/** What must agree (as in definitions-parity.test.ts, plus each step's error type). */
-function comparable(record: RunRecord) {
-  const withoutRunId = (value: Json): Json => JSON.parse(JSON.stringify(value).replaceAll(record.workflowId, '<run>')) as Json;
-  return {
-    status: record.status,
-    output: withoutRunId(record.output ?? null),
-    error: record.error ? { type: record.error.type, step: record.error.step } : null,
-    steps: record.steps.map((s) => `${s.key} ${stepLine(s)}`).sort(),
-    signals: record.signals.map((s) => s.name),
-    compensations: [...record.compensations].sort(),
-  };
-}
 
 function checkWant(c: Case, record: RunRecord, engine: string): void {
   const want = c.want;
   if (!want) return;
-  const got = comparable(record);
+  const got = comparableRecord(record);
   const where = `${engine}: ${JSON.stringify(got, null, 1)}`;
   expect(got.status, where).toBe(want.status);
   if (want.error) expect(got.error, where).toMatchObject(want.error);
@@ -687,7 +675,7 @@ describe('the local and the Temporal engine give the same run record', () => {
       checkWant(c, local.record, 'local');
       const temporal = await runTemporal(c);
       expect(temporal.record.engine).toBe('temporal');
-      expect(comparable(temporal.record), `Temporal vs local (${c.name})`).toEqual(comparable(local.record));
+      expect(comparableRecord(temporal.record), `Temporal vs local (${c.name})`).toEqual(comparableRecord(local.record));
       // Each activity ran as often on both engines (retries, compensations, cancelled calls).
       const counts = (side: Activities) => Object.fromEntries(Object.values(side).map((a) => [a.name, a.count]));
       expect(counts(temporal.activities), 'calls per activity, Temporal vs local').toEqual(counts(local.activities));

@@ -102,3 +102,21 @@ export function temporalCli(): string {
   if (!cli) throw new Error('these tests drive the `temporal` CLI, but the dev server came from the SDK download, which does not expose it: set TEMPORAL_CLI, or install Go so the CLI is built');
   return cli;
 }
+
+/**
+ * What two engines' records of one run must agree on: the outcome and, per step instance,
+ * its status, attempts and error type. The run's own id (in child workflow ids) is
+ * engine-made; compensations of concurrent branches unwind in each engine's completion
+ * order, so they are compared as a set.
+ */
+export function comparableRecord(record: RunRecord) {
+  const withoutRunId = (value: Json): Json => JSON.parse(JSON.stringify(value).replaceAll(record.workflowId, '<run>')) as Json;
+  return {
+    status: record.status,
+    output: withoutRunId(record.output ?? null),
+    error: record.error ? { type: record.error.type, step: record.error.step } : null,
+    steps: record.steps.map((s) => `${s.key} ${s.status} ${s.attempts ?? '-'} ${s.error?.type ?? '-'}`).sort(),
+    signals: record.signals.map((s) => s.name),
+    compensations: [...record.compensations].sort(),
+  };
+}

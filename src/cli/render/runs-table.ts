@@ -1,25 +1,9 @@
 /** The text form of `revo runs`: one row per run, newest first. */
-import { formatDuration, paintStatus, palette, shortTime, type DisplayStatus } from '../../text.js';
+import type { RunSummary } from '../../api/list-runs.js';
+import { formatDuration, paintStatus, palette, shortTime } from '../../text.js';
 
-/** One row of `revo runs` (also its --json form). */
-export interface RunRow {
-  runId: string;
-  workflow: string;
-  version?: string;
-  status: DisplayStatus;
-  /** Where it ran: `local`, `temporal`, or `local→temporal` for a run handed over. */
-  engine: string;
-  startedAt?: string;
-  endedAt?: string;
-  /** Until the end, or until now while the run is running. */
-  durationMs?: number;
-  /** Steps that completed (containers and compensated steps included, parallel branches not), as the `state` query counts them. */
-  stepsDone: number;
-  /** The run that started this one, for a child run. */
-  parent?: string;
-  /** The process running it now. */
-  pid?: number;
-}
+/** One row of `revo runs` (also its --json form): a run as `Revo.listRuns` lists it. */
+export type RunRow = RunSummary;
 
 export function renderRunsTable(rows: readonly RunRow[], options: { color: boolean }): string {
   const p = palette(options.color);
