@@ -14,6 +14,7 @@ import { render } from './expressions.js';
 import type { ErrorInfo, StepKey } from './history.js';
 import type { Json } from './model.js';
 import type { Runtime } from './runtime.js';
+import { forbiddenNameError } from './names.js';
 import { createScope, variables } from './scope.js';
 import { runSteps } from './sequence.js';
 
@@ -80,7 +81,10 @@ export class Interpreter {
   }
 
   async run(): Promise<RunOutcome | ContinuedOutcome> {
-    const { definition, runtime } = this.state;
+    const { definition } = this.state;
+    // A variable named __proto__, prototype or constructor is refused before anything runs.
+    const refused = forbiddenNameError(this.state.bundle);
+    if (refused) return this.end({ status: 'failed', error: errorInfo(refused) });
     const stopTimer = this.startRunTimeout();
     const steps = this.continuation ? definition.steps.slice(this.continuation.step) : definition.steps;
     let outcome: RunOutcome;
@@ -100,6 +104,11 @@ export class Interpreter {
     } finally {
       stopTimer();
     }
+    return this.end(outcome);
+  }
+
+  private end(outcome: RunOutcome): RunOutcome {
+    const { runtime } = this.state;
     this.status = outcome.status;
     if (outcome.status === 'completed') runtime.record({ type: 'run.completed', output: outcome.output ?? null });
     else if (outcome.status === 'failed') runtime.record({ type: 'run.failed', error: outcome.error! });

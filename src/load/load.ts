@@ -37,13 +37,54 @@ export async function loadFile(file: string): Promise<LoadedFile> {
   if (info.size > LIMITS.maxBytes) {
     return failed(file, '', 'limits', `the file is ${formatBytes(info.size)}; workflow files are limited to ${formatBytes(LIMITS.maxBytes)}`);
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     return unreadable(err);
   }
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    return notUtf8(file, bytes);
+  }
   return loadText(file, text);
+}
+
+/** Refuses bytes that are not UTF-8 instead of reading them as U+FFFD; a byte-order mark is kept, as the parser expects. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The error for a file that is not valid UTF-8, at its first invalid byte. */
+function notUtf8(file: string, bytes: Uint8Array): LoadedFile {
+  const bad = firstInvalidUtf8(bytes);
+  // Positions are counted in the decoded text: the valid part before the bad byte decodes as it is.
+  const before = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, bad));
+  const shown = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const hex = `0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')}`;
+  return failed(file, shown, 'yaml', `the file is not valid UTF-8 (the byte ${hex} here starts no valid character); save it as UTF-8`, before.length);
+}
+
+/** The offset of the first byte that does not begin a well-formed UTF-8 sequence (RFC 3629), or bytes.length. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) { i++; continue; }
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; if (b === 0xe0) lo = 0xa0; if (b === 0xed) hi = 0x9f; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; if (b === 0xf0) lo = 0x90; if (b === 0xf4) hi = 0x8f; }
+    else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return i;
 }
 
 /** Parses and normalizes one workflow text. Never throws for bad input. */

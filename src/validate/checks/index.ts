@@ -6,6 +6,7 @@ import { duplicateId } from './duplicate-id.js';
 import { duplicateName } from './duplicate-name.js';
 import { duration } from './duration.js';
 import { errorType } from './error-type.js';
+import { forbiddenName } from './forbidden-name.js';
 import { forbiddenSegment } from './forbidden-segment.js';
 import { jsonSchema } from './json-schema.js';
 import { literalExpression } from './literal-expression.js';
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   returnPlacement,
   stateQuery,
   reservedName,
+  forbiddenName,
   // Activities.
   unknownActivity,
   activityInput,
