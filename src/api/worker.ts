@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { loadActivityMap } from '../activities/modules.js';
 import type { ActivityDefinition } from '../activities/types.js';
+import type { Registration } from '../temporal/search-attributes.js';
 import { TemporalConnection, type TemporalOptions } from './temporal-connection.js';
 
 export interface WorkerOptions {
@@ -22,6 +23,11 @@ export interface RevoWorker {
   readonly address: string;
   /** The activities it serves, by name. */
   readonly activities: string[];
+  /**
+   * Revo's search attributes on the namespace: those the worker registered, or why it
+   * could not and the command that does it (runs work either way, unsearchable).
+   */
+  readonly searchAttributes: Registration;
   /** Polls until `shutdown()`; then activities in flight finish, and the connection closes. */
   run(): Promise<void>;
   shutdown(): void;
@@ -32,7 +38,11 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
   const modules = (options.activities ?? []).filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
   const activities = await loadActivityMap(modules);
   for (const d of options.activities ?? []) if (typeof d !== 'string') activities.set(d.name, d);
-  const [{ connectWorker }, { createWorker: create }] = await Promise.all([import('../temporal/connection.js'), import('../temporal/worker.js')]);
+  const [{ connectWorker }, { createWorker: create }, { registerSearchAttributes }] = await Promise.all([
+    import('../temporal/connection.js'),
+    import('../temporal/worker.js'),
+    import('../temporal/search-attributes.js'),
+  ]);
   const connection = await connectWorker(settings);
   let worker;
   try {
@@ -42,7 +52,11 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
     throw error;
   }
   const made = worker;
+  const searchAttributes = await registerSearchAttributes(connection.operatorService, settings.namespace).catch(
+    (error: Error): Registration => ({ problem: error.message.split('\n')[0]!, command: 'temporal operator search-attribute create --help' }),
+  );
   return {
+    searchAttributes,
     taskQueue: settings.taskQueue,
     namespace: settings.namespace,
     address: settings.address,

@@ -13,6 +13,8 @@ import { EVENTS_QUERY, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type 
 import type { TemporalSettings } from './connection.js';
 import { errorInfoOf } from '../sandboxed/failures.js';
 import { memoOf } from '../sandboxed/run-start.js';
+import { runSummary, startSearchAttributes } from '../sandboxed/visibility.js';
+import { searchAttributesRegistered } from './search-attributes.js';
 
 export interface StartRequest {
   bundle: WorkflowBundle;
@@ -45,7 +47,11 @@ export function workflowArgument(request: StartRequest): RevoWorkflowInput {
 }
 
 export async function startRun(client: Client, settings: TemporalSettings, request: StartRequest): Promise<WorkflowHandleWithFirstExecutionRunId> {
+  // Set only where the namespace has them: a run never fails for their lack.
+  const searchable = await searchAttributesRegistered(client);
   return client.workflow.start(WORKFLOW_TYPE, {
+    staticSummary: runSummary(request.bundle),
+    ...(searchable && { typedSearchAttributes: startSearchAttributes(request.bundle) }),
     taskQueue: settings.taskQueue,
     workflowId: request.workflowId ?? newWorkflowId(request.bundle.definition.name),
     args: [workflowArgument(request)],

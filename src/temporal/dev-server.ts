@@ -2,6 +2,7 @@
  * A real Temporal server for tests and local use: `temporal server start-dev` from the CLI
  * that findTemporalCli finds or builds, or, failing that, the SDK's downloaded dev server.
  */
+import { devServerSearchAttributeFlags } from './search-attributes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
@@ -78,6 +79,8 @@ async function startCliDevServerOnce(cli: string, options: DevServerOptions): Pr
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(namespace === 'default' ? [] : ['--namespace', namespace]),
     ...['--log-level', 'warn'],
+    // Revo's search attributes, so runs can be found by workflow, version, hash and error type.
+    ...devServerSearchAttributeFlags(),
   ];
   const address = `${HOST}:${port}`;
   const server = new ServerProcess(cli, args);

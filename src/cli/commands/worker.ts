@@ -37,25 +37,21 @@ Examples:
   TEMPORAL_ADDRESS=temporal.internal:7233 revo worker --task-queue payments --activities dist/activities.js`,
     )
     .action(async (options: WorkerOptions) => {
-      const [{ loadActivityMap }, { createWorker }, { connectWorker, temporalSettings }] = await Promise.all([
-        import('../../activities/modules.js'),
-        import('../../temporal/worker.js'),
-        import('../../temporal/connection.js'),
-      ]);
-      const settings = temporalSettings(options);
+      const [{ createWorker }, { temporalOptionsOf }] = await Promise.all([import('../../api/worker.js'), import('../cli-revo.js')]);
       const modules = options.activities?.length ? options.activities.map((m) => resolve(m)) : defaultActivityModules();
-      const activities = await loadActivityMap(modules);
-      const connection = await connectWorker(settings);
-      const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: activities.values() });
+      const worker = await createWorker({ activities: modules, temporal: temporalOptionsOf(options) });
+      const registration = worker.searchAttributes;
+      if ('created' in registration && registration.created.length > 0) process.stderr.write(`revo: registered the search attributes ${registration.created.join(', ')} on namespace ${worker.namespace}\n`);
+      if ('problem' in registration) {
+        process.stderr.write(`revo: runs are not searchable by workflow, version or error type: the namespace lacks Revo's search attributes and the worker could not add them (${registration.problem}); an operator can with: ${registration.command}\n`);
+      }
       process.stderr.write(
-        `revo: worker ready on task queue "${settings.taskQueue}" at ${settings.address} (namespace ${settings.namespace}) with ${activities.size} activities: ${[...activities.keys()].sort().join(', ')}\n`,
+        `revo: worker ready on task queue "${worker.taskQueue}" at ${worker.address} (namespace ${worker.namespace}) with ${worker.activities.length} activities: ${worker.activities.join(', ')}\n`,
       );
       // Ctrl-C or SIGTERM: stop polling, let activities in flight finish, then exit 0.
       const stop = () => {
-        if (worker.getState() === 'RUNNING') {
-          process.stderr.write('revo: stopping the worker (activities in flight finish first)…\n');
-          worker.shutdown();
-        }
+        process.stderr.write('revo: stopping the worker (activities in flight finish first)…\n');
+        worker.shutdown();
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
@@ -63,7 +59,6 @@ Examples:
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       });
-      await connection.close();
       process.stderr.write('revo: worker stopped\n');
     });
   return addTemporalOptions(command);

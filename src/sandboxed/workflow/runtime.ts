@@ -33,6 +33,7 @@ import { childInputError } from '../child-input.js';
 import { childFailedError } from '../dsl-errors.js';
 import { activityError, dslErrorOf, errorInfoOf } from '../failures.js';
 import { memoOf } from '../run-start.js';
+import { activitySummary, REVO_WORKFLOW, runSummary, startSearchAttributes } from '../visibility.js';
 import type { ReplayLog } from '../replay-log.js';
 import { activityOptions } from './activity-options.js';
 import { WORKFLOW_TYPE, type CallContext, type CallResult, type RevoWorkflowInput } from './contract.js';
@@ -97,7 +98,12 @@ export class TemporalRuntime implements Runtime {
     let proxies = cache.get(request.options);
     if (!proxies) {
       this.waitForCancelled ??= patched(WAIT_FOR_CANCELLED_ACTIVITIES);
-      const options = { ...activityOptions(request.options), ...(this.waitForCancelled && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }) };
+      const options = {
+        ...activityOptions(request.options),
+        // A step's options are its own (one object per step), so the proxy can carry the step in its summary.
+        summary: activitySummary(request.step),
+        ...(this.waitForCancelled && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
+      };
       proxies = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Activities;
       cache.set(request.options, proxies);
     }
@@ -210,6 +216,9 @@ export class TemporalRuntime implements Runtime {
           workflowId,
           args: [input],
           memo: memoOf(request.bundle) as unknown as Record<string, unknown>,
+          staticSummary: runSummary(request.bundle),
+          // The namespace has Revo's search attributes when this run carries them.
+          ...(parent.typedSearchAttributes.get(REVO_WORKFLOW) !== undefined && { typedSearchAttributes: startSearchAttributes(request.bundle) }),
           // A child not waited for lives on when its parent ends.
           parentClosePolicy: request.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
         });

@@ -15,6 +15,7 @@ import {
   proxySinks,
   setDefaultSignalHandler,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
   type Sinks,
 } from '@temporalio/workflow';
@@ -25,6 +26,7 @@ import { journalEvents } from '../facts.js';
 import { runFailure } from '../failures.js';
 import { runStartedEvent } from '../run-start.js';
 import { signalProblem } from '../signals.js';
+import { REVO_ERROR_TYPE, REVO_WORKFLOW } from '../visibility.js';
 import { ReplayLog } from '../replay-log.js';
 import { EVENTS_QUERY, HISTORY_SINK, type EventsPage, type HistorySink, type RevoWorkflowInput } from './contract.js';
 import { TemporalRuntime } from './runtime.js';
@@ -105,6 +107,8 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
     case 'cancelled':
       throw new CancelledFailure(outcome.error!.message, [outcome.error]);
     case 'failed':
+      // Searchable by why it failed, where the namespace has Revo's attributes (this run then carries them).
+      if (workflowInfo().typedSearchAttributes.get(REVO_WORKFLOW) !== undefined) upsertSearchAttributes([{ key: REVO_ERROR_TYPE, value: outcome.error!.type }]);
       throw runFailure(outcome.error!);
   }
 }
