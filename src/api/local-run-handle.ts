@@ -17,6 +17,7 @@ import { ReplayDivergence } from '../local/runtime.js';
 import type { RunStore } from '../local/store.js';
 import { endedProblem, readLocalRun } from '../local/stored-run.js';
 import { signalProblem } from '../sandboxed/signals.js';
+import { valueLimitProblem } from '../sandboxed/value-limits.js';
 import { abortable, pause } from './waiting.js';
 import type { EngineName, EventsOptions, RunHandle, WaitOptions } from './run-handle.js';
 
@@ -140,7 +141,10 @@ export class LocalRunHandle implements RunHandle {
   private async evaluate(name: string, answer: () => Json): Promise<Json> {
     const { WorkflowError } = await import('../../interpreter/errors.js');
     try {
-      return answer() ?? null;
+      const value = answer() ?? null;
+      const tooBig = valueLimitProblem(value);
+      if (tooBig) throw new WorkflowError('InvalidOutput', `the answer to query "${name}" ${tooBig}`);
+      return value;
     } catch (error) {
       if (error instanceof WorkflowError) throw new QueryFailedError(this.runId, name, { type: error.type, message: error.message });
       throw error;

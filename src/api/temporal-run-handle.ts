@@ -9,9 +9,10 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
-import { QueryError, RunEndedError, RunFailedError, SignalRejectedError } from '../errors.js';
+import { QueryError, QueryFailedError, RunEndedError, RunFailedError, SignalRejectedError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
 import { signalProblem } from '../sandboxed/signals.js';
+import { valueLimitProblem } from '../sandboxed/value-limits.js';
 import { EVENTS_QUERY, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import { hasWorkers, runOutcome, startArgument } from '../temporal/client.js';
 import { describe, temporalEvents, temporalRecord } from '../temporal/history.js';
@@ -80,11 +81,15 @@ export class TemporalRunHandle implements RunHandle {
     if (!(await hasWorkers(this.client, taskQueue))) {
       throw new QueryError(`run ${this.runId} cannot answer queries now: no worker polls its task queue "${taskQueue}"; start one with \`revo worker\` (\`revo history ${this.runId}\` needs none)`);
     }
+    let answer: Json;
     try {
-      return ((await this.handle.query<Json>(name)) ?? null) as Json;
+      answer = ((await this.handle.query<Json>(name)) ?? null) as Json;
     } catch (err) {
       throw new QueryError(`query "${name}" of run ${this.runId} got no answer: ${(err as Error).message.split('\n')[0]} (a query needs a running \`revo worker\` on the run's task queue)`);
     }
+    const tooBig = valueLimitProblem(answer);
+    if (tooBig) throw new QueryFailedError(this.runId, name, { type: 'InvalidOutput', message: `the answer to query "${name}" ${tooBig}` });
+    return answer;
   }
 
   async cancel(): Promise<void> {

@@ -178,7 +178,29 @@ describe('Revo on the local engine', () => {
     expect((invalid as ValidationError).diagnostics).toEqual([expect.objectContaining({ rule: 'unknown-activity', line: 4, severity: 'error' })]);
     await expect(revo.start(file('approval.yaml', APPROVAL), { input: { amount: 'lots' } })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(revo.getRun('api-approval-nope')).rejects.toBeInstanceOf(RunNotFoundError);
-    expect(await revo.listRuns()).toEqual([]);
+    const runs = await revo.listRuns();
+    expect(runs).toHaveLength(0);
+    // No Temporal here: a note, not a failure.
+    expect(runs.temporalUnavailable).toMatch(/cannot reach Temporal/);
+  });
+
+  it('refuses an input or a signal payload over the limits on values (docs/dsl.md#limits-on-values), with typed errors', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const tooDeep = await revo.start(file('approval.yaml', APPROVAL), { input: { amount: 1, deep } as never }).catch((error: unknown) => error);
+    expect(tooDeep).toBeInstanceOf(InvalidInputError);
+    expect((tooDeep as Error).message).toMatch(/^the input of workflow "api-approval" \(.*approval\.yaml\) nests deeper than 256 levels of arrays and objects, the limit; nothing was run$/);
+    const tooLarge = await revo.start(file('approval.yaml', APPROVAL), { input: { amount: 1, rows: ['x'.repeat(1024 * 1024), 'y'.repeat(1024 * 1024)] } }).catch((error: unknown) => error);
+    expect(tooLarge).toBeInstanceOf(InvalidInputError);
+    expect((tooLarge as Error).message).toContain('is larger than 2 MB as JSON, the limit; nothing was run');
+    expect(await revo.listRuns()).toHaveLength(0);
+
+    const run = await revo.start(file('approval.yaml', APPROVAL), { input: { amount: 1 } });
+    const refused = await run.signal('approve', { by: 'ann', deep } as never).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SignalRejectedError);
+    expect((refused as SignalRejectedError).reason).toBe('the payload of signal "approve" nests deeper than 256 levels of arrays and objects, the limit');
+    await run.signal('approve', { by: 'ann' });
+    await expect(run.result()).resolves.toEqual({ doubled: 2, by: 'ann' });
   });
 
   it('an activity that throws WorkflowError keeps its type', async () => {
