@@ -1,6 +1,8 @@
 /**
- * The list of runs (docs/api.md#listruns, `revo runs`): local runs newest first, a run
- * handed over to Temporal with its record and status as Temporal has them.
+ * The list of runs (docs/api.md#listruns, `revo runs`): local runs, runs handed over to
+ * Temporal (with their record and status as Temporal has them), and Temporal runs from
+ * its visibility API, one list newest first. Temporal is asked only when it answers; when
+ * it does not, the list says so instead of failing.
  */
 import { statSync } from 'node:fs';
 import type { RunStatus } from '../../interpreter/run.js';
@@ -15,6 +17,15 @@ export interface RunFilter {
   workflow?: string;
   /** Only runs with this status (`interrupted` and `handed over` included). */
   status?: DisplayStatus;
+  /** Only runs on this engine now (`local`, or `temporal`: on Temporal from the start or handed over). */
+  engine?: 'local' | 'temporal';
+  /** Only runs that failed with this DSL error type. */
+  errorType?: string;
+  /** Only runs started at or after / before this time. */
+  since?: Date;
+  until?: Date;
+  /** Only runs whose id, workflow or error message contains this text (local runs: their input too). */
+  search?: string;
   /** At most this many (default 20). */
   limit?: number;
 }
@@ -32,8 +43,10 @@ export interface RunSummary {
   endedAt?: string;
   /** Until the end, or until now while the run is running. */
   durationMs?: number;
-  /** Steps that completed (containers and compensated steps included, parallel branches not), as the `state` query counts them. */
-  stepsDone: number;
+  /** Steps that completed (containers and compensated steps included, parallel branches not), as the `state` query counts them; unknown for a Temporal run in a list. */
+  stepsDone?: number;
+  /** The DSL error type of a failed run. */
+  errorType?: string;
   /** The run that started this one, for a child run. */
   parent?: string;
   /** The process running it now. */
@@ -45,25 +58,51 @@ export interface RunList extends Array<RunSummary> {
   more?: number;
   /** Runs whose journal could not be read, with why. */
   skipped?: { runId: string; reason: string }[];
-  /** Why Temporal could not be asked about handed-over runs, if it could not. */
+  /** Why Temporal could not be asked (its runs are then missing from the list), if it could not. */
   temporalUnavailable?: string;
 }
 
 export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunList> {
-  const { store } = revo;
   const limit = filter.limit ?? 20;
-  const filtered = filter.workflow !== undefined || filter.status !== undefined;
-  const rows: RunList = [];
   const skipped: { runId: string; reason: string }[] = [];
-  let temporalUnavailable: string | undefined;
+  const temporal: { unavailable?: string } = {};
+  // At most `limit` of each side can make the merged first `limit`: neither reads further.
+  // Local runs are read for `engine: 'temporal'` too: a handed-over run is on Temporal now.
+  const local = await localRuns(revo, filter, limit, skipped, temporal);
+  const onTemporal = filter.engine === 'local' ? { rows: [], more: 0 } : await temporalRuns(revo, filter, limit, new Set(local.rows.map((r) => r.runId)), temporal);
+  const all = [...local.rows, ...onTemporal.rows].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  const rows: RunList = all.slice(0, limit);
+  const more = all.length - rows.length + local.more + onTemporal.more;
+  if (more > 0) rows.more = more;
+  if (skipped.length > 0) rows.skipped = skipped;
+  if (temporal.unavailable !== undefined) rows.temporalUnavailable = temporal.unavailable;
+  return rows;
+}
+
+/** The filters every row answers for itself (the local rows' input is searched while reading them). */
+function matches(row: RunSummary & { input?: string }, filter: RunFilter): boolean {
+  if (filter.workflow !== undefined && row.workflow !== filter.workflow) return false;
+  if (filter.status !== undefined && row.status !== filter.status) return false;
+  if (filter.engine !== undefined && !(filter.engine === 'local' ? row.engine === 'local' : row.engine.endsWith('temporal'))) return false;
+  if (filter.errorType !== undefined && row.errorType !== filter.errorType) return false;
+  if (filter.since !== undefined && (row.startedAt === undefined || row.startedAt < filter.since.toISOString())) return false;
+  if (filter.until !== undefined && (row.startedAt === undefined || row.startedAt >= filter.until.toISOString())) return false;
+  return true;
+}
+
+/** Filters that need a run's journal read to be answered (without any, the list can stop counting early). */
+function filtered(filter: RunFilter): boolean {
+  return Object.entries(filter).some(([key, value]) => key !== 'limit' && value !== undefined);
+}
+
+async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: { runId: string; reason: string }[], temporal: { unavailable?: string }): Promise<{ rows: RunSummary[]; more: number }> {
+  const { store } = revo;
   const now = new Date().toISOString();
-  const ids = newestFirst(store.list(), (id) => store.journalPath(id));
+  const rows: RunSummary[] = [];
+  const ids = newestFirst(store.list(), (runId) => store.journalPath(runId));
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    if (rows.length >= limit && !filtered) {
-      rows.more = ids.length - i;
-      break;
-    }
+    if (rows.length >= limit) return { rows, more: filtered(filter) ? 1 : ids.length - i };
     let run: ReturnType<typeof readLocalRun>;
     try {
       run = readLocalRun(store, id);
@@ -73,24 +112,20 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
       continue;
     }
     if (filter.workflow !== undefined && run.record.workflow !== filter.workflow) continue;
+    if (filter.search !== undefined && !searched(filter.search, [id, run.record.workflow, run.record.error?.message, JSON.stringify(run.head.request.input)])) continue;
     // A run handed over to Temporal goes on there: its record (the local part included) comes from Temporal.
     const handedOver = run.record.handovers.length > 0;
     let record: RunRecord = run.record;
-    if (handedOver && temporalUnavailable === undefined) {
+    if (handedOver && temporal.unavailable === undefined) {
       try {
         record = await (await revo.temporalRun(id, run.record.workflow)).record();
       } catch (error) {
-        temporalUnavailable = (error as Error).message.split('\n')[0];
+        temporal.unavailable = (error as Error).message.split('\n')[0];
       }
     }
     const status = handedOver && record === run.record ? 'handed over' : displayStatus(record.status as RunStatus, handedOver || run.holder !== undefined);
-    if (filter.status !== undefined && status !== filter.status) continue;
-    if (rows.length >= limit) {
-      rows.more = 1;
-      break;
-    }
     const durationMs = between(record.startedAt, record.endedAt ?? (status === 'running' ? now : undefined));
-    rows.push({
+    const row: RunSummary = {
       runId: record.runId || id,
       workflow: record.workflow,
       ...(record.version !== undefined && { version: record.version }),
@@ -100,13 +135,40 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
       ...(record.endedAt !== undefined && { endedAt: record.endedAt }),
       ...(durationMs !== undefined && { durationMs }),
       stepsDone: record.steps.filter((s) => (s.status === 'completed' || s.status === 'compensated') && s.kind !== 'branch').length,
+      ...(record.error && { errorType: record.error.type }),
       ...(record.parent !== undefined && { parent: record.parent }),
       ...(run.holder !== undefined && { pid: run.holder }),
-    });
+    };
+    if (matches(row, filter)) rows.push(row);
   }
-  if (skipped.length > 0) rows.skipped = skipped;
-  if (temporalUnavailable !== undefined) rows.temporalUnavailable = temporalUnavailable;
-  return rows;
+  return { rows, more: 0 };
+}
+
+/** Temporal's runs of the `revo` workflow type, by its visibility API; `known` are listed already (handed over). */
+async function temporalRuns(revo: Revo, filter: RunFilter, limit: number, known: Set<string>, temporal: { unavailable?: string }): Promise<{ rows: RunSummary[]; more: number }> {
+  const none = { rows: [], more: 0 };
+  if (temporal.unavailable !== undefined) return none;
+  let client;
+  try {
+    client = await revo.temporal.connect();
+  } catch (error) {
+    temporal.unavailable = (error as Error).message.split('\n')[0];
+    return none;
+  }
+  const { listTemporalRuns } = await import('../temporal/list.js');
+  try {
+    const listed = await listTemporalRuns(client, filter, limit + known.size, (row) => !known.has(row.runId) && matches(row, filter));
+    return { rows: listed.rows, more: listed.more };
+  } catch (error) {
+    temporal.unavailable = `Temporal could not list its runs: ${(error as Error).message.split('\n')[0]}`;
+    return none;
+  }
+}
+
+/** Whether any of the texts contains `needle` (case-insensitive). */
+export function searched(needle: string, texts: (string | undefined)[]): boolean {
+  const lower = needle.toLowerCase();
+  return texts.some((text) => text !== undefined && text.toLowerCase().includes(lower));
 }
 
 /**

@@ -74,4 +74,32 @@ describe('Temporal visibility', () => {
       child.kill('SIGTERM');
     }
   });
+
+  it('revo runs lists local and Temporal runs together, newest first, with filters', async () => {
+    const ws = workspace({ 'activities.mjs': ACTIVITIES, 'hello.yaml': `revo: 1\nname: listed-local\nsteps:\n  - { id: a, call: test.effect, with: { step: a } }\n` });
+    expect(ws.revo(['run', 'hello.yaml', '--activities', 'activities.mjs']).status).toBe(0);
+    const name = `listed-${Date.now()}`;
+    const { handle } = await env.run(`revo: 1\nname: ${name}\nsteps:\n  - { id: charge, call: pay.charge, with: 1 }\n`);
+    const flags = ['--address', temporalAddress(), '--json', '--limit', '200'];
+    type Row = { runId: string; workflow: string; engine: string; status: string; errorType?: string };
+    const list = (extra: string[]) => {
+      const result = ws.revo(['runs', ...flags, ...extra]);
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as Row[];
+    };
+    const all = await eventually(async () => {
+      const rows = list([]);
+      return rows.some((r) => r.runId === handle.workflowId) && rows;
+    }, 'the Temporal run in revo runs');
+    expect(all.find((r) => r.workflow === 'listed-local')).toMatchObject({ engine: 'local', status: 'completed' });
+    expect(all.find((r) => r.runId === handle.workflowId)).toMatchObject({ workflow: name, engine: 'temporal', status: 'failed', errorType: 'PaymentDeclined' });
+    expect(list(['--engine', 'local']).map((r) => r.engine)).toEqual(['local']);
+    expect(list(['--engine', 'temporal']).every((r) => r.engine === 'temporal')).toBe(true);
+    expect(list(['--error-type', 'PaymentDeclined', '--search', name]).map((r) => r.runId)).toEqual([handle.workflowId]);
+    expect(list(['--since', '1h', '--workflow', 'listed-local'])).toHaveLength(1);
+    expect(list(['--until', '2000-01-01'])).toEqual([]);
+    const bad = ws.revo(['runs', '--since', 'yesterday-ish']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/duration back from now/);
+  });
 });

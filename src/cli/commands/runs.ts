@@ -1,4 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../../../interpreter/duration.js';
+import type { DisplayStatus } from '../../text.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
 import { addTemporalOptions } from '../temporal-options.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -8,51 +10,73 @@ interface RunsOptions extends TemporalFlags {
   json?: boolean;
   limit: number;
   workflow?: string;
+  status?: DisplayStatus;
+  engine?: 'local' | 'temporal';
+  errorType?: string;
+  since?: Date;
+  until?: Date;
+  search?: string;
 }
+
+const STATUSES = ['running', 'interrupted', 'completed', 'failed', 'cancelled', 'handed over'];
 
 export function runsCommand(): Command {
   const command = new Command('runs')
-    .description('List local runs, newest first: id, workflow, status, start, duration and steps done.')
+    .description('List runs on every engine, newest first: id, workflow, status, engine, start, duration and steps done.')
     .option('--json', 'print the list as JSON')
     .option('-n, --limit <n>', 'show at most this many runs', positiveInteger, 20)
     .option('-w, --workflow <name>', 'only runs of this workflow')
+    .addOption(new Option('-s, --status <status>', 'only runs with this status').choices(STATUSES))
+    .addOption(new Option('-e, --engine <engine>', 'only runs on this engine now').choices(['local', 'temporal']))
+    .option('--error-type <type>', 'only runs that failed with this error type (e.g. PaymentDeclined)')
+    .option('--since <when>', 'only runs started since then: a duration back from now (2h, 7d) or a date (2026-12-01, an ISO time)', pointInTime)
+    .option('--until <when>', 'only runs started before then (same forms as --since)', pointInTime)
+    .option('--search <text>', 'only runs whose id, workflow or error message contains the text (local runs: their input too)')
     .addHelpText(
       'after',
       `
-Runs live in $REVO_HOME/runs (default .revo/runs). Status is running, interrupted (the
-journal says running but no process runs it: continue it with \`revo resume <runId>\`),
-completed, failed or cancelled. A run handed over to Temporal (--engine auto) shows the
-engine local→temporal and its status as Temporal has it (\`handed over\` when Temporal
-cannot be reached now).
+Local runs live in $REVO_HOME/runs (default .revo/runs); runs on Temporal come from its
+visibility API when Temporal answers (see the connection flags), else a note says they
+are missing. Status is running, interrupted (the journal says running but no process runs
+it: continue it with \`revo resume <runId>\`), completed, failed or cancelled. A run
+handed over to Temporal (--engine auto) shows the engine local→temporal and its status as
+Temporal has it (\`handed over\` when Temporal cannot be reached now). STEPS is \`-\` for a
+Temporal run (\`revo history <runId>\` shows them).
 
 Exit codes: ${EXIT_CODES.ok} listed (even when there are none); ${EXIT_CODES.usage} bad flags.
 
 Examples:
   revo runs
   revo runs --workflow order-fulfilment --limit 5
+  revo runs --status failed --since 24h --error-type PaymentDeclined
+  revo runs --engine temporal --search o-1234
   revo runs --json | jq -r '.[] | select(.status == "interrupted") | .runId'`,
     )
     .action(async (options: RunsOptions) => {
       const [{ cliRevo, terminal }, { renderRunsTable }] = await Promise.all([import('../cli-revo.js'), import('../render/runs-table.js')]);
       const revo = cliRevo(options, terminal());
-      const rows = await revo.listRuns({ limit: options.limit, ...(options.workflow !== undefined && { workflow: options.workflow }) }).finally(() => revo.close());
+      const { json: _json, limit, workflow, status, engine, errorType, since, until, search } = options;
+      const filter = { limit, workflow, status, engine, errorType, since, until, search };
+      const rows = await revo.listRuns(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined))).finally(() => revo.close());
       for (const { runId, reason } of rows.skipped ?? []) process.stderr.write(`revo: skipping run ${runId}: ${reason}\n`);
-      if (rows.temporalUnavailable) process.stderr.write(`revo: ${rows.temporalUnavailable}; the status of runs handed over to Temporal is unknown\n`);
+      if (rows.temporalUnavailable) process.stderr.write(`revo: ${rows.temporalUnavailable}; runs on Temporal are not listed, and the status of runs handed over to it is unknown\n`);
       if (options.json) {
         await write(process.stdout, `${JSON.stringify([...rows], null, 2)}\n`);
         return;
       }
       if (rows.length === 0) {
-        const what = options.workflow !== undefined && revo.store.list().length > 0 ? `no runs of workflow "${options.workflow}"` : 'no runs yet';
+        const narrowed = Object.entries(filter).some(([key, value]) => key !== 'limit' && value !== undefined);
+        const what = narrowed && revo.store.list().length > 0 ? (options.workflow !== undefined ? `no runs of workflow "${options.workflow}"` : 'no runs match') : 'no runs yet';
         await write(process.stdout, `${what} in ${revo.store.runsDir}; start one with revo run <file>\n`);
         return;
       }
       let text = renderRunsTable(rows, { color: useColor(process.stdout) });
       const more = rows.more ?? 0;
       if (more > 0) {
-        text += options.workflow === undefined
+        const narrowed = Object.entries(filter).some(([key, value]) => key !== 'limit' && value !== undefined);
+        text += !narrowed
           ? `… and ${more} older run${more === 1 ? '' : 's'}; see ${more === 1 ? 'it' : 'them'} with --limit ${options.limit + more}\n`
-          : `… and older runs of ${options.workflow}; see more with --limit ${options.limit * 2}\n`;
+          : `… and older runs${options.workflow !== undefined ? ` of ${options.workflow}` : ' that match'}; see more with --limit ${options.limit * 2}\n`;
       }
       await write(process.stdout, text);
     });
@@ -63,4 +87,13 @@ function positiveInteger(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
   return n;
+}
+
+/** `2h`, `7d` (back from now) or a date / ISO time. */
+function pointInTime(value: string): Date {
+  const ms = parseDuration(value.trim());
+  if (ms !== undefined) return new Date(Date.now() - ms);
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) throw new InvalidArgumentError('expected a duration back from now (30m, 2h, 7d) or a date (2026-12-01, 2026-12-01T09:00:00Z).');
+  return new Date(at);
 }

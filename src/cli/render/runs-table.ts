@@ -15,7 +15,7 @@ export function renderRunsTable(rows: readonly RunRow[], options: { color: boole
     row.engine,
     shortTime(row.startedAt),
     row.durationMs === undefined ? '-' : `${formatDuration(row.durationMs)}${row.status === 'running' ? '…' : ''}`,
-    String(row.stepsDone),
+    row.stepsDone === undefined ? '-' : String(row.stepsDone),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (values: string[], paint: (i: number, padded: string) => string) =>
