@@ -131,6 +131,9 @@ function bundleOf(file: string, text: string, catalog: Catalog): WorkflowBundle 
 // Measurement.
 
 
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+const mean = (values: readonly number[]) => (values.length ? sum(values) / values.length : 0);
+
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -206,11 +209,15 @@ interface Census {
   syncedBytes: number[];
   /** Microseconds of each fdatasync inside the run. */
   syncMicros: number[];
+  /** The run's wall time, ms. */
+  elapsed: number;
+  /** The process's CPU time (user + system) during the run, ms. */
+  cpu: number;
 }
 
 /** Runs `variant` once with node:fs's writeSync, fsyncSync and fdatasyncSync counted (not a timed run). */
 async function census(variant: Variant, count: number): Promise<Census> {
-  const c: Census = { fdatasyncs: 0, fsyncs: 0, writes: 0, bytes: 0, syncedBytes: [], syncMicros: [] };
+  const c: Census = { fdatasyncs: 0, fsyncs: 0, writes: 0, bytes: 0, syncedBytes: [], syncMicros: [], elapsed: 0, cpu: 0 };
   const original = { writeSync: fs.writeSync, fsyncSync: fs.fsyncSync, fdatasyncSync: fs.fdatasyncSync };
   let lastWrite = 0;
   const patched = fs as unknown as Record<keyof typeof original, (...args: unknown[]) => unknown>;
@@ -235,7 +242,10 @@ async function census(variant: Variant, count: number): Promise<Census> {
   };
   syncBuiltinESMExports();
   try {
-    await variant.run(count);
+    const cpu = process.cpuUsage();
+    c.elapsed = await variant.run(count);
+    const used = process.cpuUsage(cpu);
+    c.cpu = (used.user + used.system) / 1000;
   } finally {
     Object.assign(fs, original);
     syncBuiltinESMExports();
@@ -368,7 +378,10 @@ async function main(): Promise<void> {
       censuses.push(
         `  ${scenario.label}: per step ${perStep(full.fdatasyncs, empty.fdatasyncs)} fdatasync, ${perStep(full.fsyncs, empty.fsyncs)} fsync, ` +
           `${perStep(full.writes, empty.writes)} writes, ${perStep(full.bytes, empty.bytes)} bytes` +
-          (scenario.syncsPerStep > 0 ? `; median synced write ${typical} bytes, median fdatasync inside the run ${us(median(full.syncMicros))} µs` : ''),
+          (scenario.syncsPerStep > 0
+            ? `; median synced write ${typical} bytes; fdatasync inside the run: median ${us(median(full.syncMicros))} µs, mean ${us(mean(full.syncMicros))} µs; ` +
+              `per step ${us(((full.elapsed - empty.elapsed) * 1000) / STEPS)} µs, of which ${us(((full.elapsed - sum(full.syncMicros) / 1000 - (empty.elapsed - sum(empty.syncMicros) / 1000)) * 1000) / STEPS)} µs outside fdatasync, ${us(((full.cpu - empty.cpu) * 1000) / STEPS)} µs CPU`
+            : ''),
       );
       if (scenario.kind === 'echo' && scenario.form === 'loop') {
         syncedBytes = Math.max(1, Math.round(typical));
@@ -401,9 +414,9 @@ async function main(): Promise<void> {
     const roundMedians = fsyncRounds.map(median);
     console.log(
       `\nfsync floor (append a ${syncedBytes}-byte line + fdatasync to a fresh O_APPEND file next to the journals, ${fsyncPerRound} times in each round): ` +
-        `median ${us(fsync)} µs over ${fsyncAll.length}; p10 ${us(percentile(fsyncAll, 0.1))}, p90 ${us(percentile(fsyncAll, 0.9))}, ` +
+        `median ${us(fsync)} µs (mean ${us(mean(fsyncAll))}) over ${fsyncAll.length}; p10 ${us(percentile(fsyncAll, 0.1))}, p90 ${us(percentile(fsyncAll, 0.9))}, ` +
         `p99 ${us(percentile(fsyncAll, 0.99))} µs; round medians ${us(Math.min(...roundMedians))}–${us(Math.max(...roundMedians))} µs` +
-        (inRun.length ? `\n(one fdatasync inside the census run of core.echo, loop, journal: median ${us(median(inRun))} µs, p90 ${us(percentile(inRun, 0.9))} µs; the floor is the probe)` : '') +
+        (inRun.length ? `\n(one fdatasync inside the census run of core.echo, loop, journal: median ${us(median(inRun))} µs, mean ${us(mean(inRun))} µs, p90 ${us(percentile(inRun, 0.9))} µs; the floor is the probe's median)` : '') +
         '\n',
     );
 
@@ -437,6 +450,7 @@ async function main(): Promise<void> {
         `\n(the flat form's difference also includes journaling its ${STEPS}-step definition once, in the run.started line).` +
         `\nThe journal syncs one durable fact per activity completion and none for \`set\`, so core.echo with the journal has a floor of ~1 fsync per step;` +
         `\nsyncs/step is counted in the census run, and "above syncs" = µs/step − syncs/step × the fsync floor (the engine's own cost around its syncs).` +
+        `\nµs/step is a mean, the floor a median: a disk whose fsyncs have a long tail (a shared machine) puts the difference into "above syncs"; the census line shows it (fdatasync inside the run, median vs mean, and the time outside it).` +
         `\n${missed === 0 ? 'Every goal met.' : `${missed} goal(s) MISSED.`} These numbers are from this machine only; this is a report, it exits 0 either way.`,
     );
   } finally {
