@@ -61,6 +61,9 @@ function notUtf8(file: string, bytes: Uint8Array): LoadedFile {
   // Positions are counted in the decoded text: the valid part before the bad byte decodes as it is.
   const before = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(0, bad));
   const shown = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  // Binary junk (a NUL anywhere, or a control character before the bad byte) is better told as not text.
+  const control = NON_YAML_CHAR.exec(shown);
+  if (control && (control.index < before.length || shown.includes('\u0000'))) return loadText(file, shown);
   const hex = `0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')}`;
   return failed(file, shown, 'yaml', `the file is not valid UTF-8 (the byte ${hex} here starts no valid character); save it as UTF-8`, before.length);
 }
