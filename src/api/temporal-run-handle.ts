@@ -5,7 +5,8 @@
  * queries go through a worker; events are polled from the run while it runs and read
  * from its history once it has ended.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
@@ -13,7 +14,7 @@ import { QueryError, QueryFailedError, RunEndedError, RunFailedError, SignalReje
 import type { RunRecord } from '../history/record.js';
 import { signalProblem } from '../sandboxed/signals.js';
 import { valueLimitProblem } from '../sandboxed/value-limits.js';
-import { EVENTS_QUERY, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
+import { EVENTS_QUERY, SIGNAL_REJECTED, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import { hasWorkers, runOutcome, startArgument } from '../temporal/client.js';
 import { describe, temporalEvents, temporalRecord } from '../temporal/history.js';
 import type { EngineName, EventsOptions, RunHandle, WaitOptions } from './run-handle.js';
@@ -57,18 +58,38 @@ export class TemporalRunHandle implements RunHandle {
 
   private async running(refusal: string): Promise<void> {
     const { status } = await this.describeRun();
-    if (status !== 'RUNNING') {
-      const said = status.toLowerCase().replace(/_/g, ' ');
-      throw new RunEndedError(this.runId, said, `run ${this.runId} has already ended on Temporal (${said}); ${refusal} (see it with: revo history ${this.runId})`);
-    }
+    if (status !== 'RUNNING') throw this.endedError(status, refusal);
   }
 
+  /**
+   * Sent as an Update when a worker can answer: the run itself checks the payload and
+   * refuses a bad one synchronously, and the call returns once the payload is in the
+   * run's inbox. Without a worker (or for a run from before Updates) it is a plain
+   * signal, checked here first, that waits in Temporal until a worker takes it.
+   */
   async signal(name: string, payload: Json = null): Promise<void> {
-    await this.running(`signal "${name}" was not sent`);
+    const { status, taskQueue } = await this.describeRun();
+    if (status !== 'RUNNING') throw this.endedError(status, `signal "${name}" was not sent`);
+    if (await hasWorkers(this.client, taskQueue)) {
+      try {
+        await this.handle.executeUpdate<{ seq: number }, [Json]>(name, { args: [payload] });
+        return;
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        if (error instanceof WorkflowUpdateFailedError && cause instanceof ApplicationFailure && cause.type === SIGNAL_REJECTED) throw new SignalRejectedError(this.runId, name, cause.message);
+        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+        // No such update (a run started before signals were Updates): send it as a plain signal.
+      }
+    }
     const { bundle } = await this.startArgument();
     const problem = signalProblem(bundle.definition, name, payload);
     if (problem) throw new SignalRejectedError(this.runId, name, problem);
     await this.handle.signal(name, payload);
+  }
+
+  private endedError(status: string, refusal: string): RunEndedError {
+    const said = status.toLowerCase().replace(/_/g, ' ');
+    return new RunEndedError(this.runId, said, `run ${this.runId} has already ended on Temporal (${said}); ${refusal} (see it with: revo history ${this.runId})`);
   }
 
   async query(name = 'state'): Promise<Json> {

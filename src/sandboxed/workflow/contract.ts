@@ -83,3 +83,6 @@ export const HISTORY_SINK = 'revoHistory';
 export type HistorySink = {
   event(event: HistoryEvent): void;
 };
+
+/** The failure type of a signal sent as an Update that the run refuses (docs/temporal.md#signals-as-updates). */
+export const SIGNAL_REJECTED = 'SignalRejected';

@@ -7,11 +7,13 @@
  * stay deterministic, which the interpreter is by construction.
  */
 import {
+  ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   continueAsNew,
   defineQuery,
   defineSignal,
+  defineUpdate,
   proxySinks,
   setDefaultSignalHandler,
   setHandler,
@@ -28,7 +30,7 @@ import { runStartedEvent } from '../run-start.js';
 import { signalProblem } from '../signals.js';
 import { REVO_ERROR_TYPE, REVO_WORKFLOW } from '../visibility.js';
 import { ReplayLog } from '../replay-log.js';
-import { EVENTS_QUERY, HISTORY_SINK, type EventsPage, type HistorySink, type RevoWorkflowInput } from './contract.js';
+import { EVENTS_QUERY, HISTORY_SINK, SIGNAL_REJECTED, type EventsPage, type HistorySink, type RevoWorkflowInput } from './contract.js';
 import { TemporalRuntime } from './runtime.js';
 
 interface RevoSinks extends Sinks {
@@ -74,7 +76,17 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
     if (problem) runtime.record({ type: 'signal.rejected', name, reason: problem });
     else runtime.deliverSignal(name, payload);
   };
-  for (const name of Object.keys(definition.signals ?? {})) setHandler(defineSignal<[Json?]>(name), (payload = null) => take(name, payload));
+  for (const name of Object.keys(definition.signals ?? {})) {
+    setHandler(defineSignal<[Json?]>(name), (payload = null) => take(name, payload));
+    // The same signal as an Update: its validator refuses a bad payload to the sender itself
+    // (nothing is recorded), and it returns once the payload is in the run's inbox.
+    setHandler(defineUpdate<{ seq: number }, [Json?]>(name), (payload = null) => ({ seq: runtime.deliverSignal(name, payload) }), {
+      validator: (payload = null) => {
+        const problem = signalProblem(definition, name, payload);
+        if (problem) throw ApplicationFailure.create({ type: SIGNAL_REJECTED, message: problem, nonRetryable: true });
+      },
+    });
+  }
   setDefaultSignalHandler((name, ...args: unknown[]) => take(name, (args[0] ?? null) as Json));
   setHandler(defineQuery<Json>('state'), () => interpreter.stateView() as unknown as Json);
   for (const name of Object.keys(definition.queries ?? {})) {
