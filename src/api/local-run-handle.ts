@@ -64,7 +64,16 @@ export class LocalRunHandle implements RunHandle {
     readonly workflow: string,
     /** Set when this process runs it. */
     private readonly live?: { run: LocalRun; events: LiveEvents },
+    /** How this handle's Revo resumes a run (set on handles Revo makes). */
+    private readonly resumer?: (runId: string) => Promise<RunHandle>,
   ) {}
+
+  /** Continues the run in this process when nobody drives it now; the run as it is when it is driven already. */
+  async resume(): Promise<RunHandle> {
+    if (this.live || this.held) return this;
+    if (!this.resumer) throw new UsageError(`run ${this.runId} cannot be resumed through this handle; use Revo.resume`);
+    return this.resumer(this.runId);
+  }
 
   /** The in-process run, when this process drives it. */
   get localRun(): LocalRun | undefined {

@@ -278,7 +278,7 @@ export class Revo {
     if (localId !== undefined) {
       const inProcess = this.localEngine().runs.get(localId);
       if (inProcess && this.live.has(inProcess)) return new LocalRunHandle(this.store, localId, inProcess.definition.name, { run: inProcess, events: this.live.get(inProcess)! });
-      if (!handedOver(this.store, localId)) return new LocalRunHandle(this.store, localId, journalHead(this.store, localId).request.bundle.definition.name);
+      if (!handedOver(this.store, localId)) return new LocalRunHandle(this.store, localId, journalHead(this.store, localId).request.bundle.definition.name, undefined, (id) => this.resume(id));
       return this.temporalRun(localId, journalHead(this.store, localId).request.bundle.definition.name);
     }
     return this.temporalRun(runId);

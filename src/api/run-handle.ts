@@ -45,6 +45,11 @@ export interface RunHandle {
   record(): Promise<RunRecord>;
   /** The run's history events in order, live until the run ends (or `signal` aborts). */
   events(options?: EventsOptions): AsyncIterable<HistoryEvent>;
+  /**
+   * For a local run nobody drives now (interrupted): continue it in this process from its
+   * journal, as `Revo.resume` does, and return the handle of the resumed run.
+   */
+  resume?(): Promise<RunHandle>;
   /** On Temporal: true while no worker polls the run's task queue (the run waits for one). */
   waitingForWorker?(): Promise<boolean>;
 }

@@ -160,7 +160,10 @@ describe('Revo on the local engine', () => {
     const second = new Revo({ home: join(dir, '.revo'), activities: [counted] });
     try {
       expect((await second.listRuns())[0]).toMatchObject({ runId: run.runId, status: 'interrupted' });
-      const resumed = await second.resume(run.runId);
+      const found = await second.getRun(run.runId);
+      const resumed = await found.resume!();
+      expect(resumed.runId).toBe(run.runId);
+      expect(await resumed.resume!()).toBe(resumed); // driven already: nothing to do
       await resumed.signal('approve', { by: 'dan' });
       await expect(resumed.result()).resolves.toEqual({ doubled: 6, by: 'dan' });
       expect(calls).toBe(1);
