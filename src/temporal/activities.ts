@@ -34,9 +34,11 @@ function wrap(definition: ActivityDefinition): TemporalActivity {
     // Heartbeats carry the attempt (a timeout then says which attempt was running). Without a
     // heartbeat timeout the wrapper heartbeats itself, so a cancellation reaches the activity;
     // with one, only the activity's own heartbeats count, or a stuck activity would never time out.
-    const beat = () => temporal.heartbeat([attempt]);
+    // A local activity runs in the worker and learns of a cancellation without heartbeats (it cannot send them).
+    const { isLocal, heartbeatTimeoutMs } = temporal.info;
+    const beat = isLocal ? () => {} : () => temporal.heartbeat([attempt]);
     beat();
-    const beating = temporal.info.heartbeatTimeoutMs ? undefined : setInterval(beat, HEARTBEAT_EVERY_MS);
+    const beating = isLocal || heartbeatTimeoutMs ? undefined : setInterval(beat, HEARTBEAT_EVERY_MS);
     try {
       const invalidInput = activityInputError(definition, call.step, input);
       if (invalidInput) throw invalidInput;
