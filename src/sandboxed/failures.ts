@@ -41,6 +41,13 @@ export function cancelledActivity(message: string, attempt: number): CancelledFa
 export function activityError(failure: unknown, request: ActivityRequest, cancellation: Cancellation): WorkflowError {
   const cause = failure instanceof ActivityFailure ? failure.cause : failure;
   const where = { step: request.step, nonRetryable: true };
+  // Once the call was cancelled, however the activity ended (cancelled, timed out, failed), the
+  // step ends with the cancellation's reason, as on the local engine; the attempt it was in is kept.
+  if (cancellation.cancelled) {
+    const reason = cancellation.reason!;
+    const attempt = attemptOf(cause);
+    return new WorkflowError(reason.type, reason.message, { ...where, details: reason.details, ...(attempt !== undefined && { attempt }) });
+  }
   if (cause instanceof ApplicationFailure) return applicationError(cause, where);
   if (cause instanceof CancelledFailure) {
     const [attempt] = (cause.details ?? []) as [number | undefined];
@@ -59,6 +66,16 @@ export function activityError(failure: unknown, request: ActivityRequest, cancel
     return new WorkflowError('Timeout', `activity "${request.activity}" (step "${request.step}") exceeded ${limit}`, { ...where, ...(attempt !== undefined && { attempt }) });
   }
   return dslErrorOf(cause ?? failure, cancellation);
+}
+
+/** The attempt a failure says it happened in: from the wrapper's details or its heartbeats. */
+function attemptOf(cause: unknown): number | undefined {
+  const found =
+    cause instanceof ApplicationFailure ? ((cause.details ?? []) as Partial<FailureDetails>)[1]
+    : cause instanceof CancelledFailure ? ((cause.details ?? []) as [unknown])[0]
+    : cause instanceof TimeoutFailure ? ((cause.lastHeartbeatDetails ?? []) as [unknown])[0]
+    : undefined;
+  return typeof found === 'number' ? found : undefined;
 }
 
 /** An activity's ApplicationFailure as its DSL error: type, message, details and the attempt it happened in. */

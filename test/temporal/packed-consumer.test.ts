@@ -164,7 +164,7 @@ interface Summary {
   worker: { taskQueue: string; activities: string[] };
   local: EngineSummary;
   temporal: EngineSummary;
-  runs: { length: number; workflows: string[]; statuses: string[] };
+  runs: { length: number; workflows: string[]; statuses: string[]; engines: string[] };
 }
 
 describe('the packed package, installed in a fresh project', () => {
@@ -291,7 +291,12 @@ describe('the packed package, installed in a fresh project', () => {
     }
     expect(summary.temporal.runId).not.toBe(summary.local.runId);
 
-    // listRuns lists the runs journaled under REVO_HOME: the two local ones.
-    expect(summary.runs).toEqual({ length: 2, workflows: ['consumer-approval', 'consumer-approval'], statuses: ['completed', 'failed'] });
+    // listRuns lists the runs of every engine: the two local ones (journaled under REVO_HOME) and the two on Temporal.
+    expect(summary.runs).toEqual({
+      length: 4,
+      workflows: Array(4).fill('consumer-approval'),
+      statuses: ['completed', 'completed', 'failed', 'failed'],
+      engines: ['local', 'local', 'temporal', 'temporal'],
+    });
   });
 });
