@@ -9,7 +9,7 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
-import { EVENTS_QUERY, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
+import { EVENTS_QUERY, WORKFLOW_REVISION, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import type { TemporalSettings } from './connection.js';
 import { errorInfoOf } from '../sandboxed/failures.js';
 import { memoOf } from '../sandboxed/run-start.js';
@@ -38,6 +38,7 @@ export function newWorkflowId(workflow: string, now: Date = new Date()): string 
 
 export function workflowArgument(request: StartRequest): RevoWorkflowInput {
   return {
+    revision: WORKFLOW_REVISION,
     bundle: request.bundle,
     input: request.input,
     trigger: request.trigger,

@@ -29,7 +29,20 @@ export interface RevoWorkflowInput {
   continued?: ContinuedRun;
   /** Set when the run began on the local engine and was handed over to Temporal (`--engine auto`). */
   handedOver?: HandedOverRun;
+  /**
+   * The workflow behaviour the run started under (WORKFLOW_REVISION then): a behaviour
+   * chosen once per run changes with it, so a run started before keeps its commands on
+   * replay without a `patched()` marker (docs/temporal.md#determinism-and-versioning-for-contributors).
+   * Absent: before revision 1.
+   */
+  revision?: number;
 }
+
+/**
+ * The current workflow revision. 1: a cancelled activity is waited for until it confirms
+ * (so the step records the attempt it was in).
+ */
+export const WORKFLOW_REVISION = 1;
 
 export interface HandedOverRun {
   /**

@@ -40,8 +40,6 @@ import { WORKFLOW_TYPE, type CallContext, type CallResult, type RevoWorkflowInpu
 
 type Activities = Record<string, (input: Json, call: CallContext) => Promise<CallResult>>;
 
-/** The `patched()` id of waiting for a cancelled activity to confirm (see TemporalRuntime.proxies). */
-const WAIT_FOR_CANCELLED_ACTIVITIES = 'revo.wait-for-cancelled-activities';
 
 export interface TemporalRuntimeOptions {
   /** The non-cancellable scope the interpreter runs in: the parent of every operation's scope. */
@@ -53,6 +51,8 @@ export interface TemporalRuntimeOptions {
   continueAfterEvents?: number;
   /** The local journal of a run handed over to Temporal: operations it records as done are not done again. */
   recorded?: ReplayLog;
+  /** The workflow revision the run started under (RevoWorkflowInput.revision). */
+  revision?: number;
   record(event: HistoryEvent): void;
 }
 
@@ -87,22 +87,18 @@ export class TemporalRuntime implements Runtime {
   /** Activity proxies by options: a step's options object is the same on every call, so loops make one proxy. */
   private readonly proxiesByOptions = { local: new WeakMap<object, Activities>(), remote: new WeakMap<object, Activities>() };
 
-  /**
-   * Runs recorded before Revo waited for cancelled activities to confirm (and so learnt the
-   * attempt they were in) keep their commands on replay (docs/temporal.md#determinism-and-versioning-for-contributors).
-   */
-  private waitForCancelled: boolean | undefined;
 
   private proxies(request: ActivityRequest): Activities {
     const cache = request.local ? this.proxiesByOptions.local : this.proxiesByOptions.remote;
     let proxies = cache.get(request.options);
     if (!proxies) {
-      this.waitForCancelled ??= patched(WAIT_FOR_CANCELLED_ACTIVITIES);
       const options = {
         ...activityOptions(request.options),
         // A step's options are its own (one object per step), so the proxy can carry the step in its summary.
         summary: activitySummary(request.step),
-        ...(this.waitForCancelled && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
+        // From revision 1 a cancelled activity is waited for until it confirms, with the attempt it was in;
+        // runs started before keep their commands on replay.
+        ...((this.options.revision ?? 0) >= 1 && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
       };
       proxies = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Activities;
       cache.set(request.options, proxies);
@@ -209,7 +205,14 @@ export class TemporalRuntime implements Runtime {
     if (invalid) throw invalid;
     const parent = workflowInfo();
     const workflowId = request.workflowId ?? `${parent.workflowId}.${request.key}`;
-    const input: RevoWorkflowInput = { bundle: request.bundle, input: request.input, trigger: { by: `parent:${this.info.runId}`, input: request.input }, parent: parent.workflowId };
+    const input: RevoWorkflowInput = {
+      bundle: request.bundle,
+      input: request.input,
+      trigger: { by: `parent:${this.info.runId}`, input: request.input },
+      parent: parent.workflowId,
+      // A child behaves as its parent does (a replayed parent starts its child as it did then).
+      ...(this.options.revision !== undefined && { revision: this.options.revision }),
+    };
     try {
       return await this.cancellable(cancellation, async () => {
         const handle = await startChild(WORKFLOW_TYPE, {

@@ -60,6 +60,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
     sequence: continued?.sequence ?? recorded?.length ?? 0,
     ...(recorded && { recorded }),
     ...(start.continueAfterEvents !== undefined && { continueAfterEvents: start.continueAfterEvents }),
+    ...(start.revision !== undefined && { revision: start.revision }),
     // Re-walking the steps done locally emits their events again: the journal has them already.
     record: (event) => {
       if (!recorded?.wasWritten(event)) report(event);
