@@ -1,21 +1,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../../../interpreter/duration.js';
-import type { DisplayStatus } from '../../text.js';
+import type { RunFilter } from '../../api/list-runs.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
 import { addTemporalOptions } from '../temporal-options.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { useColor, write } from '../output.js';
 
-interface RunsOptions extends TemporalFlags {
+/** The flags: the API's filters, as commander parses them. */
+interface RunsOptions extends TemporalFlags, Omit<RunFilter, 'limit'> {
   json?: boolean;
   limit: number;
-  workflow?: string;
-  status?: DisplayStatus;
-  engine?: 'local' | 'temporal';
-  errorType?: string;
-  since?: Date;
-  until?: Date;
-  search?: string;
 }
 
 const STATUSES = ['running', 'interrupted', 'completed', 'failed', 'cancelled', 'handed over'];
