@@ -23,8 +23,11 @@ export interface FollowOptions {
   quiet?: boolean;
 }
 
+/** Said once Ctrl-C and SIGTERM are handled, so that a user (or a script) who reacts to it finds them handled. */
+export type Announcement = string | undefined;
+
 /** Follows `handle` to its end and returns the exit code. */
-export async function followRun(revo: Revo, handle: RunHandle, term: Terminal, options: FollowOptions): Promise<number> {
+export async function followRun(revo: Revo, handle: RunHandle, term: Terminal, options: FollowOptions, announce?: Announcement): Promise<number> {
   const view = options.quiet
     ? undefined
     : createProgressView(process.stderr, { tty: process.stderr.isTTY === true, color: useColor(process.stderr), columns: process.stderr.columns, rows: process.stderr.rows });
@@ -74,6 +77,7 @@ export async function followRun(revo: Revo, handle: RunHandle, term: Terminal, o
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
+  if (announce !== undefined) term.say(announce);
   let outcome: RunOutcome;
   try {
     outcome = await handle.outcome();

@@ -8,6 +8,6 @@ const ENGINE_NAMES = { local: 'local engine', temporal: 'Temporal engine' };
 export async function startAndFollow(revo: Revo, workflow: Workflow, start: StartOptions, term: Terminal, options: FollowOptions): Promise<number> {
   const handle = await revo.start(workflow, start);
   // The auto engine says itself where the run went, and why.
-  if ((start.engine ?? revo.engine) !== 'auto') term.say(`run ${handle.runId} started (${workflow.name}, ${ENGINE_NAMES[handle.engine]})`);
-  return followRun(revo, handle, term, options);
+  const said = (start.engine ?? revo.engine) === 'auto' ? undefined : `run ${handle.runId} started (${workflow.name}, ${ENGINE_NAMES[handle.engine]})`;
+  return followRun(revo, handle, term, options, said);
 }

@@ -45,8 +45,8 @@ Examples:
       const { engine, ...flags } = options;
       const revo = cliRevo(flags, term);
       const run = await revo.rerun(idOrFile, { current: options.current === true, ...(engine && { engine }), ...(options.workflowId && { workflowId: options.workflowId }) });
-      if (engine !== 'auto') term.say(`run ${run.runId} started (${run.workflow}, ${run.engine === 'local' ? 'local' : 'Temporal'} engine)`);
-      process.exitCode = await followRun(revo, run, term, options);
+      const said = engine === 'auto' ? undefined : `run ${run.runId} started (${run.workflow}, ${run.engine === 'local' ? 'local' : 'Temporal'} engine)`;
+      process.exitCode = await followRun(revo, run, term, options, said);
     });
   return addTemporalOptions(command);
 }

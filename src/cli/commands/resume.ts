@@ -33,9 +33,8 @@ Exit codes: ${EXIT_CODES.ok} completed; ${EXIT_CODES.failed} failed or cancelled
       const term = terminal(options.quiet);
       const revo = cliRevo(options, term);
       const run = await revo.resume(runId);
-      if (run.engine === 'local') term.say(`resuming run ${run.runId} (${run.workflow})`);
       try {
-        process.exitCode = await followRun(revo, run, term, options);
+        process.exitCode = await followRun(revo, run, term, options, run.engine === 'local' ? `resuming run ${run.runId} (${run.workflow})` : undefined);
       } finally {
         await revo.close();
       }
