@@ -33,6 +33,8 @@ const JOURNAL_SUFFIX = '.jsonl';
 
 export class RunStore {
   readonly runsDir: string;
+  /** Ids this store has handed out: unique even before their runs have written a file. */
+  private readonly issued = new Set<string>();
 
   /** `home` defaults to REVO_HOME, else `.revo`; a relative home is resolved against the current directory now. */
   constructor(home: string = process.env.REVO_HOME || '.revo') {
@@ -67,8 +69,11 @@ export class RunStore {
       let suffix = '';
       for (let i = 0; i < 4; i++) suffix += randomInt(36).toString(36);
       const id = `${name}-${stamp}-${suffix}`;
-      const taken = ['.jsonl', '.inbox.jsonl', '.state.json', '.lock'].some((ext) => existsSync(this.file(id, ext)));
-      if (!taken) return id;
+      const taken = this.issued.has(id) || ['.jsonl', '.inbox.jsonl', '.state.json', '.lock'].some((ext) => existsSync(this.file(id, ext)));
+      if (!taken) {
+        this.issued.add(id);
+        return id;
+      }
     }
     throw new Error(`cannot find a free run id for ${name} in ${this.runsDir}`);
   }
