@@ -35,6 +35,25 @@ export class InvalidInputError extends UsageError {
   override name = 'InvalidInputError';
 }
 
+/**
+ * The disk refused a write Revo needs (full, read-only, no permission, a file removed
+ * under a live run). Before a run starts, no run was created; during a run, the run
+ * stopped with its journal consistent up to its last whole entry: fix the disk, then
+ * `revo resume` continues it exactly (docs/reliability.md#storage-faults).
+ */
+export class StorageError extends UsageError {
+  override name = 'StorageError';
+
+  constructor(
+    readonly path: string,
+    /** The file-system error code: ENOSPC, EROFS, EACCES, EPERM, EDQUOT, EIO, EFBIG or ENOENT. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** No run by that id (or prefix) on any engine Revo can ask. */
 export class RunNotFoundError extends UsageError {
   override name = 'RunNotFoundError';

@@ -6,7 +6,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACTIVITIES, startRun, until, WORKFLOW, workspace } from './process-helpers.js';
+import { ACTIVITIES, rewriteJournal, startRun, until, WORKFLOW, workspace } from './process-helpers.js';
 
 function count(lines: string[], line: string): number {
   return lines.filter((l) => l === line).length;
@@ -96,8 +96,8 @@ describe('revo resume with a damaged or outdated journal', () => {
   it('refuses, changing nothing, when the journal no longer matches what the interpreter does', async () => {
     const { ws, runId, journal } = await killedWhileWaiting();
     // As if the run had been recorded by an interpreter that called another activity at step b.
-    const tampered = readFileSync(journal, 'utf8').replace(/("type":"activity\.completed","key":"b","activity":)"test\.effect"/, '$1"test.other"');
-    writeFileSync(journal, tampered);
+    rewriteJournal(journal, (entries) => entries.map((e) => (e.type === 'activity.completed' && e.key === 'b' ? { ...e, activity: 'test.other' } : e)));
+    const tampered = readFileSync(journal, 'utf8');
     const effects = ws.effects();
     const resumed = ws.revo(['resume', runId]);
     expect(resumed.status).toBe(2);
@@ -115,6 +115,54 @@ describe('revo resume with a damaged or outdated journal', () => {
     expect(resumed.status).toBe(2);
     expect(resumed.stderr).toMatch(/\.jsonl:4: corrupt journal entry.*cannot be resumed safely/);
     expect(resumed.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it('refuses a flipped bit in a recorded output, an edited definition, and a journal cut at a line boundary — resume, history and replay alike', async () => {
+    const { ws, runId, journal } = await killedWhileWaiting();
+    const original = readFileSync(journal);
+    const effects = ws.effects();
+    const text = original.toString('utf8');
+    const damages: { name: string; bytes: Buffer; line: RegExp }[] = [];
+    // The output of step b's activity, one bit changed (still valid JSON).
+    const flipped = Buffer.from(original);
+    const at = text.indexOf('"output"', text.indexOf('"type":"activity.completed","key":"b"')) + '"output":{"step":"'.length;
+    flipped[at] = flipped[at]! ^ 0x01;
+    damages.push({ name: 'flipped bit', bytes: flipped, line: /\.jsonl:\d+: corrupt journal entry \(the line fails its integrity check/ });
+    // The recorded definition, edited.
+    damages.push({ name: 'edited definition', bytes: Buffer.from(text.replace('"id":"nap"', '"id":"nop"')), line: /\.jsonl:2: corrupt journal entry/ });
+    // The last four lines gone: every line left is well-formed, but the run had synced more.
+    const lines = text.split('\n');
+    damages.push({ name: 'cut at a line boundary', bytes: Buffer.from(lines.slice(0, -5).join('\n') + '\n'), line: /lines are missing at the end/ });
+
+    for (const damage of damages) {
+      writeFileSync(journal, damage.bytes);
+      for (const command of [['resume', runId], ['history', runId], ['replay', runId]]) {
+        const result = ws.revo(command);
+        expect(result.status, `${damage.name}: revo ${command.join(' ')}\n${result.stderr}`).toBe(2);
+        expect(result.stderr, damage.name).toMatch(damage.line);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+      expect(readFileSync(journal), damage.name).toEqual(damage.bytes); // nothing was changed
+      expect(ws.effects(), damage.name).toEqual(effects); // nothing ran
+    }
+    const resumed = ws.revo(['resume', runId]);
+    expect(resumed.stderr).toMatch(new RegExp(`revo resume ${runId} --accept-damage`));
+  }, 60_000);
+
+  it('resumes a damaged journal with --accept-damage: cut back to the last good line, saying which completed steps run again', async () => {
+    const { ws, runId, journal } = await killedWhileWaiting();
+    expect(ws.revo(['signal', runId, 'go', '{"n": 5}']).status).toBe(0);
+    const text = readFileSync(journal, 'utf8');
+    writeFileSync(journal, text.replace(/("type":"step\.completed","key":"b".*?"output":\{"step":")b/, '$1B'));
+    const resumed = ws.revo(['resume', runId, '--accept-damage', '--json']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/was damaged at line \d+ .*cut back to the line before; these steps completed after it and run again: .*nap, c/);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'completed', output: { n: 5 } });
+    // b's activity had completed before the damaged line: it did not run again; c did.
+    expect(count(ws.effects(), 'start b')).toBe(1);
+    expect(count(ws.effects(), 'start c')).toBe(2);
+    // The journal is whole again, and checks out.
+    expect(ws.revo(['history', runId]).status).toBe(0);
   }, 30_000);
 
   it('refuses to resume a run that another process is running', async () => {

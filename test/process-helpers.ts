@@ -1,11 +1,27 @@
 /** Running the real CLI as separate processes, as a user in two terminals would. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
+import { FileJournal, readJournal, type JournalEntry } from '../src/local/journal.js';
+
 const BIN = join(import.meta.dirname, '..', 'bin', 'revo.js');
+
+/**
+ * Rewrites a run's journal as a Revo would have written it with other entries: every
+ * line checked, and the state file's witness taken away (as after a crash before it was
+ * written), so readers take it for a journal that was never damaged.
+ */
+export function rewriteJournal(journal: string, change: (entries: JournalEntry[]) => JournalEntry[]): void {
+  const entries = change(readJournal(journal).entries);
+  rmSync(journal);
+  const rewritten = FileJournal.create(journal);
+  for (const entry of entries) rewritten.append(entry, false);
+  rewritten.close();
+  rmSync(journal.replace(/\.jsonl$/, '.state.json'), { force: true });
+}
 
 /** A temp dir with the given files, its own REVO_HOME, and $EFFECTS for activities to append to. */
 export function workspace(files: Record<string, string>) {

@@ -5,7 +5,7 @@
  * go to `onNotice`) and never exits the process.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
@@ -19,7 +19,8 @@ import { loadFile } from '../load/load.js';
 import { checkInput } from '../load/input.js';
 import type { Clock } from '../local/clock.js';
 import { HandedOverError, journalHead, LocalEngine, type LocalRun, type RunOrigin } from '../local/engine.js';
-import { JournalCorruptError, readJournal } from '../local/journal.js';
+import { JournalCorruptError } from '../local/journal.js';
+import { readRunJournal } from '../local/stored-run.js';
 import { findRun, localRunId } from '../local/run-ids.js';
 import { RunLockedError, RunStore } from '../local/store.js';
 import { journalEvents } from '../sandboxed/facts.js';
@@ -50,6 +51,19 @@ export interface RevoOptions {
   onNotice?: (notice: string) => void;
   /** The local engine's clock (tests use a virtual one). */
   clock?: Clock;
+  /**
+   * How long a journal write the disk refuses (full, read-only…) is retried before the
+   * run stops, resumable (ms; default 60 s; docs/reliability.md#storage-faults).
+   */
+  storageRetry?: number;
+}
+
+export interface ResumeOptions {
+  /**
+   * Resume a damaged journal anyway: it is cut back to its last good line, and the steps
+   * recorded after that line run again (docs/reliability.md#damaged-journals).
+   */
+  acceptDamage?: boolean;
 }
 
 /** A workflow ready to start: validated, its definition and children bundled by value. */
@@ -257,6 +271,11 @@ export class Revo {
       activities: this.activities,
       store: this.store,
       ...(this.options.clock && { clock: this.options.clock }),
+      ...(this.options.storageRetry !== undefined && { storageRetry: this.options.storageRetry }),
+      onStorage: (run, event) => {
+        if (event.state === 'retrying') this.notice(`${event.error.message}; run ${run.runId} waits and retries for up to ${Math.round(event.retryFor / 1000)} s (nothing new starts meanwhile)`);
+        else if (event.state === 'recovered') this.notice(`the journal of run ${run.runId} is written again; the run goes on`);
+      },
       onEvent: (run, event) => {
         this.pendingListener?.(run, event);
         this.live.get(run)?.push(event);
@@ -368,10 +387,10 @@ export class Revo {
    * runs again. A run handed over to Temporal is followed there (its Temporal part
    * started first if the hand-over was cut short).
    */
-  async resume(runId: string): Promise<RunHandle> {
+  async resume(runId: string, options: ResumeOptions = {}): Promise<RunHandle> {
     this.checkOpen();
     const id = findRun(this.store, runId);
-    const head = usable(() => journalHead(this.store, id));
+    const head = usable(() => journalHead(this.store, id, options));
     if (handedOver(this.store, id)) {
       const { continueHandedOver } = await import('../auto/auto-run.js');
       return continueHandedOver(this, id);
@@ -389,15 +408,21 @@ export class Revo {
     const existing = engine.runs.get(id);
     if (existing && this.live.has(existing)) return new LocalRunHandle(this.store, id, existing.definition.name, { run: existing, events: this.live.get(existing)! });
     // The journal's events come first, then what the resume writes: a follower sees the whole run.
-    const first = usable(() => storedEvents(this.store, id));
+    // The journal's events come first, then what the resume writes: a follower sees the whole run.
+    const first = usable(() => storedEvents(this.store, id, options));
     this.pendingListener = (_run, event) => first.push(event);
     let run: LocalRun;
     try {
-      run = usable(() => engine.resume(id));
+      run = usable(() => engine.resume(id, options));
     } finally {
       this.pendingListener = undefined;
     }
     if (run.cutOff) this.notice(`the journal of ${id} ended in a partial line (the process was killed while writing it); that line was discarded.`);
+    if (run.damage) {
+      const { line, detail, lostSteps } = run.damage;
+      const again = lostSteps.length ? `; these steps completed after it and run again: ${lostSteps.join(', ')}` : '';
+      this.notice(`the journal of ${id} was damaged at line ${line} (${detail}); it was cut back to the line before${again}`);
+    }
     if (run.record.status !== 'running') {
       const status = run.record.status;
       throw new RunEndedError(id, status, `run ${id} has already ${status}; nothing to resume (see it with: revo history ${id})`);
@@ -432,15 +457,15 @@ export class Revo {
 
 function handedOver(store: RunStore, runId: string): boolean {
   try {
-    return readJournal(store.journalPath(runId)).entries.some((e) => e.type === 'engine.handover');
+    return readRunJournal(store, runId).entries.some((e) => e.type === 'engine.handover');
   } catch {
     return false; // an unreadable journal is reported by whatever reads it next
   }
 }
 
 /** The history events in a local run's journal. */
-function storedEvents(store: RunStore, runId: string): HistoryEvent[] {
-  return journalEvents(readJournal(store.journalPath(runId)).entries);
+function storedEvents(store: RunStore, runId: string, options: ResumeOptions): HistoryEvent[] {
+  return journalEvents(readRunJournal(store, runId, options).entries);
 }
 
 /** Store and journal problems are the caller's to act on. */
@@ -449,7 +474,12 @@ function usable<T>(action: () => T): T {
     return action();
   } catch (error) {
     if (error instanceof RunLockedError) throw new UsageError(`${error.message}; wait for it to end, or stop that process first`);
-    if (error instanceof JournalCorruptError) throw new UsageError(`${error.message}; the run cannot be resumed safely`);
+    if (error instanceof JournalCorruptError) {
+      const runId = basename(error.file, '.jsonl');
+      throw new UsageError(
+        `${error.message}; the run cannot be resumed safely. \`revo resume ${runId} --accept-damage\` cuts the journal back to line ${error.line - 1} and runs again what it recorded after that (docs/reliability.md#damaged-journals)`,
+      );
+    }
     if (error instanceof HandedOverError) throw new UsageError(error.message);
     if (error instanceof Error && !(error instanceof UsageError) && (error as NodeJS.ErrnoException).code === undefined) throw new UsageError(error.message);
     throw error;

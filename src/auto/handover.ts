@@ -10,7 +10,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import type { LocalRun, StartEntry } from '../local/engine.js';
 import { journalEvents } from '../sandboxed/facts.js';
 import { InboxReader } from '../local/inbox.js';
-import { readJournal, type JournalEntry } from '../local/journal.js';
+import type { JournalEntry } from '../local/journal.js';
+import { readRunJournal } from '../local/stored-run.js';
 import type { RunStore } from '../local/store.js';
 import { startRun } from '../temporal/client.js';
 import type { TemporalSettings } from '../temporal/connection.js';
@@ -36,7 +37,7 @@ export function handOverProblem(run: LocalRun, store: RunStore): string | undefi
  * when it was started already (a crash came between), finds it instead.
  */
 export async function continueOnTemporal(client: Client, settings: TemporalSettings, store: RunStore, runId: string): Promise<ContinuedOnTemporal> {
-  const { entries } = readJournal(store.journalPath(runId));
+  const { entries } = readRunJournal(store, runId);
   const head = entries[0] as StartEntry;
   const { request: _request, origin: _origin, ...started } = head;
   const journal: JournalEntry[] = [started, ...entries.slice(1)];
@@ -62,7 +63,7 @@ export async function continueOnTemporal(client: Client, settings: TemporalSetti
  * Returns the function that stops forwarding.
  */
 export function forwardInbox(store: RunStore, runId: string, handle: WorkflowHandle, onProblem: (message: string) => void): () => void {
-  const read = readJournal(store.journalPath(runId)).entries.reduce((end, e) => (typeof e.inboxEnd === 'number' ? Math.max(end, e.inboxEnd) : end), 0);
+  const read = readRunJournal(store, runId).entries.reduce((end, e) => (typeof e.inboxEnd === 'number' ? Math.max(end, e.inboxEnd) : end), 0);
   const reader = new InboxReader(store.inboxPath(runId), read);
   const forward = () => {
     for (const { message } of reader.readNew()) {

@@ -2,7 +2,9 @@
  * The Revo instance a command works through, and where the library's notices go: to
  * the live view while one is on screen (so they do not break its frame), else to stderr.
  */
+import { parseDuration } from '../../interpreter/duration.js';
 import { Revo, type EngineChoice } from '../api/revo.js';
+import { UsageError } from '../errors.js';
 import type { TemporalOptions } from '../api/temporal-connection.js';
 import type { TemporalFlags } from '../temporal/connection.js';
 import type { ProgressView } from './progress/index.js';
@@ -38,7 +40,16 @@ export function cliRevo(options: CliRevoOptions, term: Terminal): Revo {
     ...(options.activities?.length && { activities: options.activities }),
     temporal: temporalOptionsOf(options),
     onNotice: (text) => term.say(text),
+    ...storageRetryOf(process.env.REVO_STORAGE_RETRY),
   });
+}
+
+/** REVO_STORAGE_RETRY: how long a refused journal write is retried (a duration: `30s`, `5m`; docs/reliability.md#storage-faults). */
+function storageRetryOf(value: string | undefined): { storageRetry?: number } {
+  if (!value) return {};
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`REVO_STORAGE_RETRY is "${value}", which is not a duration; give one like 30s or 5m`);
+  return { storageRetry: ms };
 }
 
 /** The connection flags as the API's Temporal options (the environment fills in the rest). */

@@ -13,7 +13,9 @@ import { InvalidInputError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
 import { systemClock, type Clock } from './clock.js';
 import { InboxReader, type InboxMessage } from './inbox.js';
-import { FileJournal, MemoryJournal, readJournal, type Journal, type JournalEntry } from './journal.js';
+import { StorageError } from '../errors.js';
+import { FileJournal, MemoryJournal, storageError, type Journal, type JournalDamage, type JournalEntry, type JournalWitness, type StorageEvent } from './journal.js';
+import { readRunJournal } from './stored-run.js';
 import { schemaProblem } from '../sandboxed/payload-check.js';
 import { runStartedEvent } from '../sandboxed/run-start.js';
 import { signalProblem } from '../sandboxed/signals.js';
@@ -29,6 +31,18 @@ export interface LocalEngineOptions {
   clock?: Clock;
   /** Every history event of every run of this engine, as it is written. */
   onEvent?: (run: LocalRun, event: HistoryEvent) => void;
+  /** How long a journal write the disk refuses is retried before the run stops (ms; default 60 s). */
+  storageRetry?: number;
+  /** The disk refused (or took again) a run's journal writes: for a one-line status to the user. */
+  onStorage?: (run: LocalRun, event: StorageEvent) => void;
+}
+
+export interface ResumeOptions {
+  /**
+   * Resume a damaged journal anyway: it is cut back to its last good line, and the steps
+   * recorded after it run again (docs/reliability.md#damaged-journals).
+   */
+  acceptDamage?: boolean;
 }
 
 export interface StartOptions {
@@ -60,8 +74,8 @@ export class InvalidRunInput extends InvalidInputError {
 }
 
 /** The first entry of a run's journal: how it started. */
-export function journalHead(store: RunStore, runId: string): StartEntry {
-  const first = readJournal(store.journalPath(runId)).entries[0] as StartEntry | undefined;
+export function journalHead(store: RunStore, runId: string, options: ResumeOptions = {}): StartEntry {
+  const first = readRunJournal(store, runId, options).entries[0] as StartEntry | undefined;
   if (!first || first.type !== 'run.started' || !first.request) throw new Error(`the journal of run ${runId} does not start with the run's definition`);
   return first;
 }
@@ -82,35 +96,51 @@ export class LocalEngine {
     const { definition } = request.bundle;
     const store = this.options.store;
     const runId = start.runId ?? (store ? store.newRunId(definition.name) : `${definition.name}-${this.runs.size + 1}`);
-    const journal: Journal = store ? FileJournal.create(store.journalPath(runId)) : new MemoryJournal();
-    const release = store ? store.lock(runId) : () => {};
-    const run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release);
-    const trigger: TriggerInfo = { by: start.trigger ?? 'cli', input: request.input };
-    run.runtime.record(
-      runStartedEvent(request.bundle, { runId, workflowId: run.workflowId, engine: 'local', trigger, ...(start.parent !== undefined && { parent: start.parent }) }),
-      { request, ...(start.origin && { origin: start.origin }) },
-    );
+    let journal: Journal | undefined;
+    let release = () => {};
+    let run: LocalRun | undefined;
+    try {
+      // A disk that refuses the journal refuses the run: nothing is created, nothing runs.
+      journal = store ? FileJournal.create(store.journalPath(runId), this.journalOptions(() => run)) : new MemoryJournal();
+      if (store) release = store.lock(runId);
+      run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release);
+      const trigger: TriggerInfo = { by: start.trigger ?? 'cli', input: request.input };
+      run.runtime.record(
+        runStartedEvent(request.bundle, { runId, workflowId: run.workflowId, engine: 'local', trigger, ...(start.parent !== undefined && { parent: start.parent }) }),
+        { request, ...(start.origin && { origin: start.origin }) },
+      );
+      if (journal.blocked) throw journal.problem();
+    } catch (error) {
+      this.runs.delete(runId);
+      journal?.close();
+      release();
+      if (store && journal) store.remove(runId);
+      const fault = storageFault(error, store?.runsDir);
+      throw fault ? new StorageError(fault.path, fault.code, `${fault.message}; no run was created`) : error;
+    }
     run.origin = start.origin;
     run.begin();
     return run;
   }
 
   /** Continues a run from its journal (the run's process must be gone). */
-  resume(runId: string): LocalRun {
+  resume(runId: string, options: ResumeOptions = {}): LocalRun {
     const store = this.options.store;
     if (!store) throw new Error('resume needs a run store');
     const existing = this.runs.get(runId);
     if (existing) return existing;
     const release = store.lock(runId);
     try {
-      const contents = readJournal(store.journalPath(runId));
+      const contents = readRunJournal(store, runId, options);
       const first = contents.entries[0] as StartEntry | undefined;
       if (!first || first.type !== 'run.started' || !first.request) throw new Error(`the journal of run ${runId} does not start with the run's definition; it cannot be resumed`);
       if (contents.entries.some((e) => e.type === 'engine.handover')) throw new HandedOverError(runId);
       const ended = contents.entries.find((e) => e.type === 'run.completed' || e.type === 'run.failed' || e.type === 'run.cancelled');
-      const journal = FileJournal.reopen(store.journalPath(runId), contents.validBytes);
-      const run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[]);
+      let run: LocalRun | undefined;
+      const journal = FileJournal.reopen(store.journalPath(runId), contents, this.journalOptions(() => run));
+      run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[]);
       run.cutOff = contents.cutOff;
+      run.damage = contents.damage;
       run.origin = first.origin;
       if (ended) {
         run.finishFromJournal();
@@ -122,6 +152,19 @@ export class LocalEngine {
       release();
       throw error;
     }
+  }
+
+  private journalOptions(run: () => LocalRun | undefined) {
+    const { storageRetry, onStorage } = this.options;
+    return {
+      ...(storageRetry !== undefined && { retryFor: storageRetry }),
+      onStorage: (event: StorageEvent) => {
+        const target = run();
+        if (!target) return;
+        onStorage?.(target, event);
+        if (event.state === 'failed') target.stopForStorage(event.error);
+      },
+    };
   }
 
   /** Starts or resumes the child run of a `child` step. */
@@ -160,6 +203,8 @@ export class LocalRun {
   origin: RunOrigin | undefined;
   /** The journal ended in a partial line (the process was killed mid-write); it was discarded. */
   cutOff = false;
+  /** Resumed with acceptDamage from a damaged journal: where it was cut back, and the steps that run again. */
+  damage: JournalDamage | undefined;
   private settle!: (outcome: RunOutcome) => void;
   private fail!: (error: Error) => void;
   private stopInbox: (() => void) | undefined;
@@ -286,6 +331,17 @@ export class LocalRun {
     return this.handingOver;
   }
 
+  /**
+   * The disk kept refusing the journal: the run stops here, unended, its journal whole up
+   * to its last written entry, and `done` rejects with the StorageError. `revo resume`
+   * continues it once the disk is fixed.
+   */
+  stopForStorage(error: StorageError): void {
+    this.runtime.close();
+    const again = error.code === 'ENOENT' ? 'its record is gone with the file' : `its journal is whole up to its last written entry: fix the disk, then continue it with \`revo resume ${this.runId}\``;
+    this.end(() => this.fail(new StorageError(error.path, error.code, `${error.message}. Run ${this.runId} stopped; ${again}`)));
+  }
+
   /** Stops journaling and lets the process exit without ending the run: a later `revo resume` continues it. */
   abandon(): void {
     this.runtime.close();
@@ -294,6 +350,11 @@ export class LocalRun {
 
   private end(then: () => void): void {
     if (this.ended) return;
+    if (this.journal.blocked && !this.runtime.closed) {
+      // The run's end is not on disk yet: it ends once it is, or stops when the disk keeps refusing.
+      this.journal.writable().then(() => this.end(then), () => {});
+      return;
+    }
     this.ended = true;
     this.stopInbox?.();
     this.stopInbox = undefined;
@@ -358,8 +419,14 @@ export class LocalRun {
       input: this.request.input,
       workflowInfo: { name: definition.name, version: definition.version ?? null, id: this.workflowId, runId: this.runId, engine: 'local' },
       queries: definition.queries ?? {},
+      ...(this.journal.witness() && { journal: this.journal.witness() }),
     };
-    store.writeState(this.runId, snapshot);
+    try {
+      store.writeState(this.runId, snapshot);
+    } catch (error) {
+      // The snapshot is a cache of the journal, which reports (and rides out) a failing disk itself.
+      if (!storageFault(error, store.runsDir)) throw error;
+    }
   }
 }
 
@@ -373,6 +440,15 @@ export interface StateFile {
   input: Json;
   workflowInfo: Json;
   queries: Record<string, Json>;
+  /** How far the journal was synced when this snapshot was written: a reader catches a journal cut short with it. */
+  journal?: JournalWitness;
+}
+
+/** A file-system fault as a StorageError naming the path (undefined for any other error). */
+function storageFault(error: unknown, path: string | undefined): StorageError | undefined {
+  if (error instanceof StorageError) return error;
+  const fsError = error as NodeJS.ErrnoException | undefined;
+  return fsError?.code && path ? storageError(error, fsError.path ?? path, 'write the run store') : undefined;
 }
 
 /** The run went on on another engine (`--engine auto`): it is not the local engine's to resume. */

@@ -1,6 +1,6 @@
 /** Turning a run id (or a unique prefix, like git) into a local run. */
 import { RunNotFoundError, UsageError } from '../errors.js';
-import { readJournal } from './journal.js';
+import { readRunJournal } from './stored-run.js';
 import { AmbiguousRunError, InvalidRunIdError, RunStore, UnknownRunError } from './store.js';
 
 export function findRun(store: RunStore, idOrPrefix: string): string {
@@ -37,7 +37,7 @@ export function whereRunIs(store: RunStore, idOrPrefix: string): { engine: 'loca
 
 function handedOver(store: RunStore, runId: string): boolean {
   try {
-    return readJournal(store.journalPath(runId)).entries.some((e) => e.type === 'engine.handover');
+    return readRunJournal(store, runId).entries.some((e) => e.type === 'engine.handover');
   } catch {
     return false; // an unreadable journal is reported by the command reading it
   }

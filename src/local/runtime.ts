@@ -52,7 +52,8 @@ export interface LocalRuntimeOptions {
 }
 
 /** Events whose loss would change what a resume does. */
-const DURABLE_EVENTS = new Set(['run.started', 'run.completed', 'run.failed', 'run.cancelled', 'cancel.requested', 'signal.received', 'engine.handover']);
+// A compensation undoes an effect outside: it may only start once its start is on disk (docs/reliability.md#storage-faults).
+const DURABLE_EVENTS = new Set(['run.started', 'run.completed', 'run.failed', 'run.cancelled', 'cancel.requested', 'signal.received', 'engine.handover', 'compensation.started']);
 
 export class LocalRuntime implements Runtime {
   readonly info: RunInfo;
@@ -62,7 +63,8 @@ export class LocalRuntime implements Runtime {
   private cancelReplayed = false;
   private live = false;
   private readonly waiters = new Set<() => void>();
-  private closed = false;
+  /** Closed: nothing more is journaled (the run ended, or was let go). */
+  closed = false;
   private diverged = false;
   /** Activities and awaited children under way: a hand-over waits for them. */
   private inFlight = 0;
@@ -109,6 +111,17 @@ export class LocalRuntime implements Runtime {
     this.gate = undefined;
     this.drained = undefined;
     gate?.open();
+  }
+
+  /**
+   * Nothing new starts while the disk refuses the journal: what came before must be on
+   * disk first, or a crash would lose it while its consequences went on. Never settles
+   * when the retries give up (the engine stops the run).
+   */
+  private async journalWritten(): Promise<void> {
+    const { journal } = this.options;
+    if (!journal.blocked) return;
+    await journal.writable().catch(() => new Promise<never>(() => {}));
   }
 
   private async whileParked(): Promise<void> {
@@ -214,6 +227,7 @@ export class LocalRuntime implements Runtime {
     const firstAt = earlier?.firstAt ?? clock.now();
     if (earlier) await this.pause(request, attempt - 1, earlier.nextAt - clock.now(), cancellation);
     for (;;) {
+      await this.journalWritten();
       let output: Json | undefined;
       let error: WorkflowError | undefined;
       const release = clock.busy();
@@ -297,6 +311,7 @@ export class LocalRuntime implements Runtime {
     this.catchUp(Infinity);
     const started = this.replay.get('timer.started', key);
     if (this.gate && !started) await this.whileParked();
+    await this.journalWritten();
     cancellation.throwIfCancelled();
     const clock = this.options.clock;
     const firesAt = started ? started.fact.firesAt : clock.now() + ms;
@@ -421,6 +436,7 @@ export class LocalRuntime implements Runtime {
   private async runChild(request: ChildRequest, cancellation: Cancellation, started: { runId: string; workflowId: string } | undefined): Promise<ChildOutcome> {
     const { key } = request;
     const existing = started ? { runId: started.runId, workflowId: started.workflowId } : undefined;
+    await this.journalWritten();
     const child = await this.options.startChild(request, existing);
     if (!started) this.fact({ type: 'child.started', key, runId: child.runId, workflowId: child.workflowId });
     if (!request.wait) return { workflowId: child.workflowId, runId: child.runId };

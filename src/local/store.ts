@@ -4,7 +4,7 @@
  * every path is built from a checked id that cannot leave the runs directory.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The run is held by another live process (or by this one, through another lock). */
@@ -123,6 +123,11 @@ export class RunStore {
     throw new RunLockedError(`run ${runId} is being locked by another process; try again`);
   }
 
+  /** Removes a run's files: for a run whose start failed, so that no trace of it is left. */
+  remove(runId: string): void {
+    for (const path of [this.journalPath(runId), this.inboxPath(runId), this.statePath(runId)]) rmSync(path, { force: true });
+  }
+
   /** The pid of the live process holding the run, else undefined. */
   holder(runId: string): number | undefined {
     const pid = readPid(this.lockPath(runId));
@@ -138,8 +143,13 @@ export class RunStore {
     const path = this.statePath(runId);
     const tmp = `${path}.${process.pid}.tmp`;
     mkdirSync(this.runsDir, { recursive: true });
-    writeFileSync(tmp, JSON.stringify(state));
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, JSON.stringify(state));
+      renameSync(tmp, path);
+    } catch (error) {
+      rmSync(tmp, { force: true }); // a full disk leaves a partial tmp file otherwise
+      throw error;
+    }
   }
 
   /** The run's state snapshot; undefined when there is none (or it was torn by a power loss). */

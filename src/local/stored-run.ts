@@ -4,8 +4,23 @@ import { UsageError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
 import type { StartEntry } from './engine.js';
 import { journalEvents } from '../sandboxed/facts.js';
-import { JournalCorruptError, readJournal } from './journal.js';
+import { JournalCorruptError, readJournal, type JournalContents, type JournalWitness, type ReadJournalOptions } from './journal.js';
 import type { RunStore } from './store.js';
+
+/**
+ * A run's journal, checked line by line and against the witness its writer left in the
+ * run's state file (so a journal cut at a line boundary is caught too). Every reader of
+ * a stored run goes through here.
+ */
+export function readRunJournal(store: RunStore, runId: string, options: Pick<ReadJournalOptions, 'acceptDamage'> = {}): JournalContents {
+  const witness = witnessOf(store.readState(runId));
+  return readJournal(store.journalPath(runId), { ...options, ...(witness && { witness }) });
+}
+
+function witnessOf(state: unknown): JournalWitness | undefined {
+  const journal = (state as { journal?: Partial<JournalWitness> } | undefined)?.journal;
+  return typeof journal?.lines === 'number' && typeof journal.crc === 'string' ? { lines: journal.lines, crc: journal.crc } : undefined;
+}
 
 /**
  * A local run as its journal has it. Shared by the commands that read runs or talk to
@@ -22,6 +37,8 @@ export interface LocalRunInfo {
   holder: number | undefined;
   /** The journal ended in a partial line (a crash mid-write), which was ignored. */
   cutOff: boolean;
+  /** False for a journal written before Revo checked its journals (format 1): read as it is. */
+  checked: boolean;
 }
 
 /** Reads and folds a local run's journal; an unusable journal is a UsageError naming the file. */
@@ -29,7 +46,7 @@ export function readLocalRun(store: RunStore, runId: string): LocalRunInfo {
   const path = store.journalPath(runId);
   let contents: ReturnType<typeof readJournal>;
   try {
-    contents = readJournal(path);
+    contents = readRunJournal(store, runId);
   } catch (error) {
     if (error instanceof JournalCorruptError) throw new UsageError(`${error.message}; the record of run ${runId} cannot be read`);
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`run ${runId} has no journal any more (${path} was removed)`);
@@ -41,7 +58,7 @@ export function readLocalRun(store: RunStore, runId: string): LocalRunInfo {
   }
   const events = journalEvents(contents.entries);
   const record = RunRecorder.fold(events);
-  return { runId, head, record, events, holder: store.holder(runId), cutOff: contents.cutOff };
+  return { runId, head, record, events, holder: store.holder(runId), cutOff: contents.cutOff, checked: contents.format === 2 };
 }
 
 /** Why a run takes no more signals or cancellation, or undefined while it has not ended. */

@@ -1,8 +1,7 @@
 /** A real run of the order fixture through the CLI (`revo run`, then `revo signal`), and a hand-over put into its journal. */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Json } from '../../interpreter/model.js';
-import { startRun, until, workspace, type Workspace } from '../process-helpers.js';
+import { rewriteJournal, startRun, until, workspace, type Workspace } from '../process-helpers.js';
 import { ORDER_ACTIVITIES, orderWorkflow } from './fixture.js';
 
 /** Runs the fixture to its end (it fails at `ship`, after compensating); `note` goes into the charge, `approval` is the signal's payload. */
@@ -23,9 +22,9 @@ export async function orderRun(note: string, approval: Json): Promise<{ ws: Work
  */
 export function insertHandover(ws: Workspace, runId: string, afterKey: string, reason = 'Temporal became reachable'): void {
   const journal = join(ws.env.REVO_HOME, 'runs', `${runId}.jsonl`);
-  const lines = readFileSync(journal, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; key?: string; at?: number });
-  const index = lines.findIndex((e) => e.type === 'step.completed' && e.key === afterKey);
-  if (index === -1) throw new Error(`no step.completed of ${afterKey} in ${journal}`);
-  lines.splice(index + 1, 0, { type: 'engine.handover', from: 'local', to: 'temporal', reason, at: lines[index]!.at! + 1 } as (typeof lines)[number]);
-  writeFileSync(journal, `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  rewriteJournal(journal, (entries) => {
+    const index = entries.findIndex((e) => e.type === 'step.completed' && e.key === afterKey);
+    if (index === -1) throw new Error(`no step.completed of ${afterKey} in ${journal}`);
+    return [...entries.slice(0, index + 1), { type: 'engine.handover', from: 'local', to: 'temporal', reason, at: (entries[index]!.at as number) + 1 }, ...entries.slice(index + 1)];
+  });
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { HistoryExport } from '../../src/history/export.js';
+import { FileJournal, readJournal } from '../../src/local/journal.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { ACTIVITIES, APPROVAL_WORKFLOW, freePort, startRun, until, workspace, type Workspace } from '../process-helpers.js';
@@ -193,8 +194,9 @@ describe('revo run --engine auto', () => {
     run.child.kill('SIGKILL');
     await run.exited;
     const journal = join(ws.env.REVO_HOME, 'runs', `${run.runId}.jsonl`);
-    const { appendFileSync } = await import('node:fs');
-    appendFileSync(journal, `${JSON.stringify({ type: 'engine.handover', from: 'local', to: 'temporal', reason: 'test', at: Date.now() })}\n`);
+    const appended = FileJournal.reopen(journal, readJournal(journal));
+    appended.append({ type: 'engine.handover', from: 'local', to: 'temporal', reason: 'test', at: Date.now() }, true);
+    appended.close();
 
     await later.start();
     await startWorker(ws, later.address);
