@@ -103,10 +103,16 @@ export function RunPage({ runId }: { runId: string }) {
         <Timeline runId={runId} version={record} />
       </section>
 
-      <section>
-        <h2>Steps</h2>
-        <Steps steps={record.steps} finished={finished} rerunFrom={ask.rerunFrom} />
-      </section>
+      <div class="columns">
+        <section>
+          <h2>Steps</h2>
+          <Steps steps={record.steps} finished={finished} rerunFrom={ask.rerunFrom} />
+        </section>
+        <section>
+          <h2>Graph</h2>
+          <img class="graph" src={`${base}/graph.svg`} alt={`the steps of ${record.workflow} as a graph`} />
+        </section>
+      </div>
 
       {record.logs.length > 0 && (
         <section>
@@ -122,10 +128,6 @@ export function RunPage({ runId }: { runId: string }) {
         </section>
       )}
 
-      <section>
-        <h2>Graph</h2>
-        <img class="graph" src={`${base}/graph.svg`} alt={`the steps of ${record.workflow} as a graph`} />
-      </section>
     </main>
   );
 }
