@@ -10,6 +10,10 @@ export type { EngineName, EventsOptions, RunHandle, WaitOptions } from './api/ru
 export type { RunFilter, RunList, RunSummary } from './api/list-runs.js';
 export type { TemporalOptions } from './api/temporal-connection.js';
 
+// The execution history view (`revo ui`, docs/ui.md).
+export { startUi } from './ui/server.js';
+export type { UiOptions, UiServer } from './ui/server.js';
+
 // Workers, validation.
 export { createWorker } from './api/worker.js';
 export type { RevoWorker, WorkerOptions } from './api/worker.js';

@@ -5,6 +5,7 @@
  * it does not, the list says so instead of failing.
  */
 import { statSync } from 'node:fs';
+import { parseDuration } from '../../interpreter/duration.js';
 import type { RunStatus } from '../../interpreter/run.js';
 import { UsageError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
@@ -163,6 +164,17 @@ async function temporalRuns(revo: Revo, filter: RunFilter, limit: number, known:
     temporal.unavailable = `Temporal could not list its runs: ${(error as Error).message.split('\n')[0]}`;
     return none;
   }
+}
+
+/**
+ * A point in time as `--since` / `--until` take it: a duration back from now (`30m`,
+ * `2h`, `7d`) or a date or ISO time; undefined when it is neither.
+ */
+export function pointInTime(text: string, now: number = Date.now()): Date | undefined {
+  const ms = parseDuration(text.trim());
+  if (ms !== undefined) return new Date(now - ms);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : new Date(at);
 }
 
 /** Whether any of the texts contains `needle` (case-insensitive). */

@@ -21,6 +21,7 @@ import { schemaCommand } from './commands/schema.js';
 import { signalCommand } from './commands/signal.js';
 import { startCommand } from './commands/start.js';
 import { testCommand } from './commands/test.js';
+import { uiCommand } from './commands/ui.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { EXIT_CODES as EXIT } from './exit-codes.js';
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), replayCommand(), rerunCommand(), startCommand(), resultCommand(), workerCommand(), schemaCommand(), catalogCommand(), graphCommand(), diffCommand(), testCommand(), devCommand(), deployCommand()]) {
+  for (const command of [validateCommand(), runCommand(), resumeCommand(), signalCommand(), queryCommand(), cancelCommand(), historyCommand(), runsCommand(), replayCommand(), rerunCommand(), startCommand(), resultCommand(), workerCommand(), schemaCommand(), catalogCommand(), graphCommand(), diffCommand(), testCommand(), devCommand(), deployCommand(), uiCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from '../../../interpreter/duration.js';
-import type { RunFilter } from '../../api/list-runs.js';
+import { pointInTime as parsePointInTime, type RunFilter } from '../../api/list-runs.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
 import { addTemporalOptions } from '../temporal-options.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -85,9 +84,7 @@ function positiveInteger(value: string): number {
 
 /** `2h`, `7d` (back from now) or a date / ISO time. */
 function pointInTime(value: string): Date {
-  const ms = parseDuration(value.trim());
-  if (ms !== undefined) return new Date(Date.now() - ms);
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) throw new InvalidArgumentError('expected a duration back from now (30m, 2h, 7d) or a date (2026-12-01, 2026-12-01T09:00:00Z).');
-  return new Date(at);
+  const at = parsePointInTime(value);
+  if (at === undefined) throw new InvalidArgumentError('expected a duration back from now (30m, 2h, 7d) or a date (2026-12-01, 2026-12-01T09:00:00Z).');
+  return at;
 }
