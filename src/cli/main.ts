@@ -47,6 +47,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
+// stderr is progress and notices: when it cannot be written (a full disk under `2> log`, a closed pipe), they are lost, the run is not.
+process.stderr.on('error', () => {});
 
 async function main(argv: string[]): Promise<number> {
   try {
