@@ -27,7 +27,7 @@ export function rewriteJournal(journal: string, change: (entries: JournalEntry[]
 export function workspace(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'revo-proc-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const env = { ...process.env, NO_COLOR: '1', REVO_HOME: join(dir, '.revo'), EFFECTS: join(dir, 'effects.log') };
+  const env: NodeJS.ProcessEnv & { REVO_HOME: string; EFFECTS: string } = { ...process.env, NO_COLOR: '1', REVO_HOME: join(dir, '.revo'), EFFECTS: join(dir, 'effects.log') };
   const revo = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
   const effects = () => (existsSync(env.EFFECTS) ? readFileSync(env.EFFECTS, 'utf8').trim().split('\n') : []);
   return { dir, env, revo, effects };
