@@ -18,6 +18,7 @@ import { schemaProblem } from '../sandboxed/payload-check.js';
 import { runStartedEvent } from '../sandboxed/run-start.js';
 import { signalProblem } from '../sandboxed/signals.js';
 import { ReplayLog } from '../sandboxed/replay-log.js';
+import { withReuse, type ReusePlan } from '../sandboxed/reuse.js';
 import { LocalRuntime, type ReplayDivergence, type StartedChild } from './runtime.js';
 import type { RunStore } from './store.js';
 
@@ -38,6 +39,8 @@ export interface StartOptions {
   parent?: string;
   /** Where the definition and activities came from, so `revo resume` can load the same activities. */
   origin?: RunOrigin;
+  /** A re-run from a step: the steps taken from the recorded run (docs/replay.md#re-run-from-a-step). */
+  reuse?: ReusePlan;
 }
 
 export interface RunOrigin {
@@ -52,6 +55,8 @@ export interface StartEntry extends JournalEntry {
   trigger: TriggerInfo;
   request: RunRequest;
   origin?: RunOrigin;
+  /** A re-run from a step: kept with the start so a resume goes on reusing the same steps. */
+  reuse?: ReusePlan;
 }
 
 /** A workflow input that does not match the definition's input schema: refused before any run exists. */
@@ -84,11 +89,15 @@ export class LocalEngine {
     const runId = start.runId ?? (store ? store.newRunId(definition.name) : `${definition.name}-${this.runs.size + 1}`);
     const journal: Journal = store ? FileJournal.create(store.journalPath(runId)) : new MemoryJournal();
     const release = store ? store.lock(runId) : () => {};
-    const run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release);
+    const run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release, [], start.reuse);
     const trigger: TriggerInfo = { by: start.trigger ?? 'cli', input: request.input };
     run.runtime.record(
-      runStartedEvent(request.bundle, { runId, workflowId: run.workflowId, engine: 'local', trigger, ...(start.parent !== undefined && { parent: start.parent }) }),
-      { request, ...(start.origin && { origin: start.origin }) },
+      runStartedEvent(request.bundle, {
+        runId, workflowId: run.workflowId, engine: 'local', trigger,
+        ...(start.parent !== undefined && { parent: start.parent }),
+        ...(start.reuse && { rerun: start.reuse }),
+      }),
+      { request, ...(start.origin && { origin: start.origin }), ...(start.reuse && { reuse: start.reuse }) },
     );
     run.origin = start.origin;
     run.begin();
@@ -109,7 +118,7 @@ export class LocalEngine {
       if (contents.entries.some((e) => e.type === 'engine.handover')) throw new HandedOverError(runId);
       const ended = contents.entries.find((e) => e.type === 'run.completed' || e.type === 'run.failed' || e.type === 'run.cancelled');
       const journal = FileJournal.reopen(store.journalPath(runId), contents.validBytes);
-      const run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[]);
+      const run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[], first.reuse);
       run.cutOff = contents.cutOff;
       run.origin = first.origin;
       if (ended) {
@@ -176,6 +185,7 @@ export class LocalRun {
     replay: ReplayLog,
     private readonly release: () => void,
     journaled: HistoryEvent[] = [],
+    reuse?: ReusePlan,
   ) {
     for (const event of journaled) this.lazyRecorder.defer(event);
     this.done = new Promise<RunOutcome>((resolve, reject) => {
@@ -202,7 +212,7 @@ export class LocalRun {
       onReplayedCancel: (reason) => this.interpreter.cancel(reason),
       onDivergence: (error: ReplayDivergence) => this.end(() => this.fail(error)),
     });
-    this.interpreter = new Interpreter(request, this.runtime);
+    this.interpreter = new Interpreter(request, withReuse(this.runtime, reuse));
     engine.runs.set(runId, this);
   }
 

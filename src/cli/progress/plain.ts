@@ -149,7 +149,7 @@ export class PlainProgress implements ProgressView {
     if (step.kind === 'set' || this.quiet(step.key)) return [];
     const symbol = inCompensation(step.key) ? seg(SYMBOL.compensation, 'magenta') : seg(SYMBOL.completed, 'green');
     if (LEAF_KINDS.has(step.kind)) {
-      return [this.line(step.key, [symbol, seg(' '), ...fields(seg(this.label(step)), seg(step.activity ?? step.kind, 'dim'), seg(attemptsText(step)), duration)])];
+      return [this.line(step.key, [symbol, seg(' '), ...fields(seg(this.label(step)), seg(step.activity ?? step.kind, 'dim'), seg(attemptsText(step)), step.reused && seg('reused', 'dim'), duration)])];
     }
     const decision = decisionText(step.decision);
     if (!decision) return [];
