@@ -173,6 +173,9 @@ export async function rerunFrom(source: ReplaySource, from: string, bundle: Work
 
   // Which recorded steps come before it, and were ended there on their own.
   const byKey = new Map(record.steps.map((s) => [s.key, s]));
+  // The whole-run `timeout` stops the running steps with its own Timeout: like a cancellation, not their outcome.
+  const runTimeout = record.error?.type === 'Timeout' && record.error.message.startsWith('the run exceeded its timeout') ? record.error.message : undefined;
+  const stopped = (step: StepRecord) => step.error?.type === 'Cancelled' || (runTimeout !== undefined && step.error?.type === 'Timeout' && step.error.message === runTimeout);
   const reused: StepRecord[] = [];
   const undone: string[] = [];
   for (const step of record.steps) {
@@ -180,7 +183,7 @@ export async function rerunFrom(source: ReplaySource, from: string, bundle: Work
     const node = parsed && nodes.get(parsed.id);
     if (!parsed || !node || parsed.compensation || node.compensation) continue;
     const where = relation({ node, key: parsed }, target);
-    const own = step.status === 'completed' || step.status === 'skipped' || step.status === 'compensated' || (step.status === 'failed' && step.error?.type !== 'Cancelled');
+    const own = step.status === 'completed' || step.status === 'skipped' || step.status === 'compensated' || (step.status === 'failed' && !stopped(step));
     if (!own) continue;
     if (where === 'independent' && step.status === 'failed' && !failureStayedInBranch(node, parsed, target.node, byKey)) continue;
     if (where !== 'before' && where !== 'independent') continue;
@@ -291,8 +294,9 @@ async function checkPlan(source: ReplaySource, plan: ReusePlan, bundle: Workflow
     .map((step) => ({ key: step.key, difference: now.has(step.key) ? compare(step.key, before.get(step.key), now.get(step.key), true) : { message: '' } }))
     .filter((d) => d.difference !== undefined);
   const first = differences.find((d) => !d.difference!.unfinished) ?? differences[0];
+  // The first live operation the walk waits on (a new step, or one the recorded run did not end).
+  const blocked = [...now.values()].find((s) => s.status === 'running' && !runtime.reuses(s.key) && OPERATIONS.has(s.kind));
   if (first) {
-    const blocked = [...now.values()].find((s) => s.status === 'running' && !runtime.reuses(s.key) && s.kind !== 'parallel' && s.kind !== 'branch' && s.kind !== 'foreach' && s.kind !== 'while' && s.kind !== 'try' && s.kind !== 'switch');
     const why = first.difference!.message
       ? first.difference!.message
       : `step "${first.key}" ran before it in the recorded run, but with ${definitionLabel} the re-run does not get to it before "${plan.from}"${blocked ? ` (it would wait on step "${blocked.key}", which the recorded run did not run there)` : ''}`;
@@ -300,7 +304,14 @@ async function checkPlan(source: ReplaySource, plan: ReusePlan, bundle: Workflow
   }
   if (!now.has(plan.from)) {
     const end = walked.find((e) => e.type === 'run.failed' || e.type === 'run.completed');
-    const how = end?.type === 'run.failed' ? `the run would fail before it (${end.error.type}${end.error.step ? ` in step "${end.error.step}"` : ''}: ${end.error.message})` : end ? 'the run would end before it' : 'the steps before it do not lead there';
+    const how =
+      end?.type === 'run.failed'
+        ? `the run would fail before it (${end.error.type}${end.error.step ? ` in step "${end.error.step}"` : ''}: ${end.error.message})`
+        : end
+          ? 'the run would end before it'
+          : blocked && !before.has(blocked.key)
+            ? `step "${blocked.key}" (${blocked.kind}) now comes before it, and the recorded run did not run it, so there is no outcome to reuse; re-run from an earlier step, or make the new step come after it`
+            : 'the steps before it do not lead there';
     refuse(`with ${definitionLabel} the re-run would not reach it: ${how}`);
   }
   if (walked.some((e) => e.type === 'step.failed' && e.key === plan.from && e.error.type === 'Cancelled')) {
@@ -310,6 +321,9 @@ async function checkPlan(source: ReplaySource, plan: ReusePlan, bundle: Workflow
     );
   }
 }
+
+/** The kinds of step that ask the Runtime for something. */
+const OPERATIONS = new Set(['call', 'sleep', 'wait', 'child']);
 
 /** A Runtime on which every operation waits until the walk is over: the check runs nothing. */
 class WaitingRuntime implements Runtime {

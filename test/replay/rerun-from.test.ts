@@ -249,6 +249,31 @@ steps:
     expect(work.count).toBe(4);
   });
 
+  it('a child workflow before the step is not started again: its step answers with the recorded output', async () => {
+    const work = testActivity('t.work');
+    const last = testActivity('t.last', { script: [nonRetryable('Down')] });
+    file('kid.yaml', `revo: 1\nname: kid\nsteps:\n  - { id: job, call: t.work, with: { job: 1 } }\noutput: { done: true }\n`);
+    const PARENT = `revo: 1
+name: parent
+steps:
+  - id: spawn
+    child: { workflow: ./kid.yaml, input: {} }
+    result: kid
+  - { id: after, call: t.last, with: { kid: { var: kid } } }
+`;
+    const revo = new Revo({ home, activities: [work, last] });
+    open.push(revo);
+    const first = await revo.start(file('parent.yaml', PARENT));
+    expect((await first.outcome()).status).toBe('failed');
+    const runs = runIds().length;
+    const run = await revo.rerun(first.runId, { from: 'after' });
+    expect(await run.outcome()).toMatchObject({ status: 'completed' });
+    expect(work.count).toBe(1);
+    expect(last.inputs).toEqual([{ kid: { done: true } }, { kid: { done: true } }]);
+    expect(runIds().length).toBe(runs + 1); // the re-run itself, no new child run
+    expect(reusedKeys(await run.record())).toEqual(['spawn']);
+  });
+
   it('a resume after a crash goes on reusing the same steps', async () => {
     const gate = testActivity('t.after', { otherwise: custom(async () => { throw new WorkflowError('Down', 'down', { nonRetryable: true }); }) });
     const FLOW = `revo: 1
@@ -333,6 +358,23 @@ describe('re-running from a step refuses what it cannot honour, and starts nothi
     await expect(revo.rerun(waiting.runId, { from: 'charge' })).rejects.toThrow(/the run has not ended .* wait for its end, or stop it first with `revo cancel/);
     expect(runIds()).toEqual(before);
     await waiting.cancel();
+  });
+
+  it('a new call before the step is refused (the earlier run has no outcome for it); a new set before it is taken', async () => {
+    const activities = shopActivities();
+    const { runId } = await recordedShop(activities);
+    const revo = revoWith(activities);
+    const runs = runIds();
+    const invoiceLine = /  - \{ id: invoice.*\n/;
+    const withAudit = SHOP_FIXED.replace(invoiceLine, (line) => `  - { id: audit, call: t.label, with: { audit: true } }\n${line}`);
+    await expect(revo.rerun(runId, { from: 'invoice', definition: file('audit.yaml', withAudit) })).rejects.toThrow(
+      /the re-run would not reach it: step "audit" \(call\) now comes before it, and the recorded run did not run it, so there is no outcome to reuse; re-run from an earlier step/,
+    );
+    expect(runIds()).toEqual(runs);
+    const withNote = SHOP_FIXED.replace(invoiceLine, (line) => `  - { id: note, set: { noted: true } }\n${line}`);
+    const run = await revo.rerun(runId, { from: 'invoice', definition: file('note.yaml', withNote) });
+    expect((await run.outcome()).status).toBe('completed');
+    expect(liveKeys(await run.record())).toEqual(['note', 'invoice']);
   });
 
   it('a step the recorded run undid (its compensation ran) is not reused: re-run from it instead', async () => {

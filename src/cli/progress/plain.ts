@@ -142,7 +142,7 @@ export class PlainProgress implements ProgressView {
         this.line(step.key, [
           seg(SYMBOL.failed, 'red'),
           seg(' '),
-          ...fields(name, leaf ? seg(step.activity ?? step.kind, 'dim') : undefined, seg(attemptsText(step)), duration, this.error(step.error, !leaf)),
+          ...fields(name, leaf ? seg(step.activity ?? step.kind, 'dim') : undefined, seg(attemptsText(step)), step.reused && seg('reused', 'dim'), duration, this.error(step.error, !leaf)),
         ]),
       ];
     }
