@@ -20,6 +20,16 @@ export interface TriggerInfo {
   input: Json;
 }
 
+/**
+ * A run re-run from a step (docs/replay.md#re-run-from-a-step): the steps before it were
+ * answered from the recorded run `of` (their events carry `reused: true`), and the run
+ * went live at step instance `from`.
+ */
+export interface RerunInfo {
+  of: string;
+  from: StepKey;
+}
+
 interface EventBase {
   /** Epoch milliseconds, stamped by the engine (the interpreter has no clock). */
   at?: number;
@@ -34,15 +44,15 @@ export type StepKey = string;
 
 export type HistoryEvent = EventBase &
   (
-    | { type: 'run.started'; runId: string; workflowId: string; workflow: string; version?: string; hash: string; engine: string; trigger: TriggerInfo; parent?: string }
+    | { type: 'run.started'; runId: string; workflowId: string; workflow: string; version?: string; hash: string; engine: string; trigger: TriggerInfo; parent?: string; rerun?: RerunInfo }
     | { type: 'run.completed'; output: Json }
     | { type: 'run.failed'; error: ErrorInfo }
     | { type: 'run.cancelled'; error: ErrorInfo }
     | { type: 'cancel.requested'; reason: string }
-    | { type: 'step.started'; key: StepKey; id: string; kind: string; parent?: StepKey; input?: Json; activity?: string }
-    | { type: 'step.completed'; key: StepKey; output?: Json; attempts?: number }
-    | { type: 'step.failed'; key: StepKey; error: ErrorInfo; attempts?: number }
-    | { type: 'step.skipped'; key: StepKey; id: string; kind: string; parent?: StepKey }
+    | { type: 'step.started'; key: StepKey; id: string; kind: string; parent?: StepKey; input?: Json; activity?: string; reused?: true }
+    | { type: 'step.completed'; key: StepKey; output?: Json; attempts?: number; reused?: true }
+    | { type: 'step.failed'; key: StepKey; error: ErrorInfo; attempts?: number; reused?: true }
+    | { type: 'step.skipped'; key: StepKey; id: string; kind: string; parent?: StepKey; reused?: true }
     /** `switch` case taken (index, `default` or none), loop iteration counts, items of a foreach. */
     | { type: 'step.decision'; key: StepKey; decision: Decision }
     | { type: 'attempt.failed'; key: StepKey; attempt: number; error: ErrorInfo; retryInMs?: number }

@@ -66,6 +66,24 @@ export class RunNotFoundError extends UsageError {
   }
 }
 
+/**
+ * A re-run from a step that cannot be honoured (docs/replay.md#re-run-from-a-step): the
+ * step does not exist or was not reached, the run has not ended, or the definition
+ * would not take the steps before it as recorded. The message says why; no run was started.
+ */
+export class RerunRefusedError extends UsageError {
+  override name = 'RerunRefusedError';
+
+  constructor(
+    readonly runId: string,
+    /** The step as given (`--from`). */
+    readonly from: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The run refuses the signal (undeclared, or a payload that does not match its schema); the run is unaffected. */
 export class SignalRejectedError extends UsageError {
   override name = 'SignalRejectedError';

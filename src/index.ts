@@ -34,6 +34,7 @@ export {
   RunEndedError,
   RunFailedError,
   RunNotFoundError,
+  RerunRefusedError,
   SignalRejectedError,
   StorageError,
   TemporalUnavailableError,
@@ -44,6 +45,6 @@ export { ResumeDivergedError } from './api/local-run-handle.js';
 
 // The data: definitions, history events, run records.
 export type * from '../interpreter/model.js';
-export type { ErrorInfo, HistoryEvent, TriggerInfo } from '../interpreter/history.js';
+export type { ErrorInfo, HistoryEvent, RerunInfo, TriggerInfo } from '../interpreter/history.js';
 export type { RunOutcome, RunStateView } from '../interpreter/run.js';
 export type { RunRecord, StepRecord } from './history/record.js';

@@ -33,6 +33,7 @@ import type { RunHistory } from './run-history.js';
 import type { RunRecord } from '../history/record.js';
 import type { Divergence } from '../replay/divergence.js';
 import type { ReplaySource } from '../replay/source.js';
+import type { ReusePlan } from '../sandboxed/reuse.js';
 
 export type EngineChoice = 'local' | 'temporal' | 'auto';
 
@@ -97,7 +98,23 @@ export interface ReplayOptions {
 
 export interface RerunOptions extends ReplayOptions {
   engine?: EngineChoice;
+  /**
+   * Re-run from this step (docs/replay.md#re-run-from-a-step): a step id, or a step
+   * instance key such as `lines[2]/ship`. The steps before it are answered from the
+   * recorded run (nothing runs for them) and the new run goes live from it. A step that
+   * does not exist or was not reached, a run that has not ended, or a definition that
+   * would take the steps before it otherwise throws RerunRefusedError, and no run starts.
+   */
+  from?: string;
 }
+
+/** What `start` takes besides StartOptions when `rerun` starts a run from a step. */
+interface StartFromStep extends StartOptions {
+  reuse?: ReusePlan;
+}
+
+/** Temporal refuses a start argument over 2 MB; the steps to reuse travel in it with the definition. */
+const MAX_REUSE_BYTES = 1_500_000;
 
 /** What a replay found (docs/replay.md). */
 export interface ReplayVerdict {
@@ -204,16 +221,17 @@ export class Revo {
     checkInput(loaded.bundle, input, loaded.file);
     const engine = options.engine ?? this.engine;
     const trigger = options.trigger ?? 'api';
-    if (engine === 'temporal') return this.startOnTemporal(loaded, input, trigger, options.runId);
+    const { reuse } = options as StartFromStep;
+    if (engine === 'temporal') return this.startOnTemporal(loaded, input, trigger, options.runId, reuse);
     if (engine === 'auto') {
       const { startAuto } = await import('../auto/auto-run.js');
-      return startAuto(this, loaded, input, trigger);
+      return startAuto(this, loaded, input, trigger, reuse);
     }
-    return this.startLocal(loaded, input, trigger, options.runId);
+    return this.startLocal(loaded, input, trigger, options.runId, undefined, reuse);
   }
 
-  /** Starts a run on the local engine in this process. */
-  startLocal(workflow: Workflow, input: Json, trigger: string, runId?: string, onEvent?: (event: HistoryEvent) => void): LocalRunHandle {
+  /** Starts a run on the local engine in this process (`reuse`: a re-run from a step, see `rerun`). */
+  startLocal(workflow: Workflow, input: Json, trigger: string, runId?: string, onEvent?: (event: HistoryEvent) => void, reuse?: ReusePlan): LocalRunHandle {
     const engine = this.localEngine();
     const origin: RunOrigin = { ...(workflow.file !== undefined && { file: workflow.file }), activityModules: workflow.activityModules };
     // Listen from the first event on: the run starts writing as soon as it is created.
@@ -223,7 +241,7 @@ export class Revo {
       if (run === undefined || r === run) pending.push(event);
     };
     try {
-      run = engine.start({ bundle: workflow.bundle, input }, { origin, trigger, ...(runId !== undefined && { runId }) });
+      run = engine.start({ bundle: workflow.bundle, input }, { origin, trigger, ...(runId !== undefined && { runId }), ...(reuse && { reuse }) });
     } finally {
       this.pendingListener = undefined;
     }
@@ -249,7 +267,14 @@ export class Revo {
     return () => set.delete(listener);
   }
 
-  private async startOnTemporal(workflow: Workflow, input: Json, trigger: string, runId?: string): Promise<TemporalRunHandle> {
+  private async startOnTemporal(workflow: Workflow, input: Json, trigger: string, runId?: string, reuse?: ReusePlan): Promise<TemporalRunHandle> {
+    if (reuse) {
+      const bytes = JSON.stringify(reuse).length + JSON.stringify(workflow.bundle).length;
+      if (bytes > MAX_REUSE_BYTES) {
+        const { RerunRefusedError } = await import('../errors.js');
+        throw new RerunRefusedError(reuse.of, reuse.from, `cannot re-run ${reuse.of} from step "${reuse.from}" on Temporal: the outcomes of the ${reuse.steps.length} steps to reuse travel in the run's start argument, and with the definition they come to ${Math.round(bytes / 1024)} KB, over what Temporal takes; re-run it on the local engine (--engine local); nothing was run`);
+      }
+    }
     const [client, settings, { hasWorkers, startRun }, { TemporalRunHandle }] = await Promise.all([
       this.temporalConnection.connect(),
       this.temporalConnection.settings(),
@@ -261,7 +286,7 @@ export class Revo {
         `no worker polls task queue "${settings.taskQueue}" yet; the run waits until one does. Start one with: revo worker${workflow.activityModules.map((m) => ` --activities ${m}`).join('')}`,
       );
     }
-    const handle = await startRun(client, settings, { bundle: workflow.bundle, input, trigger: { by: trigger, input }, ...(runId !== undefined && { workflowId: runId }) });
+    const handle = await startRun(client, settings, { bundle: workflow.bundle, input, trigger: { by: trigger, input }, ...(runId !== undefined && { workflowId: runId }), ...(reuse && { reuse }) });
     return new TemporalRunHandle(client, handle.workflowId, workflow.name);
   }
 
@@ -345,7 +370,7 @@ export class Revo {
       import('../history/record.js'),
     ]);
     const source = await replaySource(this, idOrFile, options);
-    const other = await alternativeDefinition(source, { ...options, ...(this.given && { activities: this.given.modules }) });
+    const other = await alternativeDefinition(source, { ...options, ...(this.given && { activities: this.given.modules, given: this.given.definitions }) });
     const bundle = other?.bundle ?? source.bundle;
     const { record, divergence } = await replayRun(bundle, source.input, source.events);
     const note = other ? undefined : await changedFileNote(source, idOrFile);
@@ -364,15 +389,25 @@ export class Revo {
   /**
    * A new run with a recorded run's input and definition (or the definition chosen with
    * `current` / `definition`), triggered as `rerun:<runId>`, on the earlier run's engine
-   * unless `engine` says otherwise.
+   * unless `engine` says otherwise. With `from`, a re-run from that step (triggered as
+   * `rerun:<runId>@<step key>`): the steps before it are answered from the recorded run.
    */
   async rerun(idOrFile: string, options: RerunOptions = {}): Promise<RunHandle> {
+    this.checkOpen();
     const [{ replaySource }, { alternativeDefinition }, { rerunPlan }] = await Promise.all([import('../replay/source.js'), import('../replay/definition.js'), import('../replay/rerun.js')]);
     const source = await replaySource(this, idOrFile, options);
-    const chosen = await alternativeDefinition(source, { ...options, ...(this.given && { activities: this.given.modules }) });
+    const chosen = await alternativeDefinition(source, { ...options, ...(this.given && { activities: this.given.modules, given: this.given.definitions }) });
     const plan = await rerunPlan(this, source, chosen);
-    this.notice(`rerunning ${source.runId} with ${chosen ? chosen.file : 'its recorded definition'}`);
-    return this.start(plan.workflow, { input: plan.input, trigger: plan.trigger, engine: options.engine ?? plan.engine });
+    const definition = chosen ? chosen.file : 'its recorded definition';
+    if (options.from === undefined) {
+      this.notice(`rerunning ${source.runId} with ${definition}`);
+      return this.start(plan.workflow, { input: plan.input, trigger: plan.trigger, engine: options.engine ?? plan.engine });
+    }
+    const { rerunFrom } = await import('../replay/rerun-from.js');
+    const { from, plan: reuse } = await rerunFrom(source, options.from, plan.workflow.bundle, chosen ? chosen.file : 'the recorded definition');
+    this.notice(`rerunning ${source.runId} from step "${from}" with ${definition}: ${reuse.steps.length} step${reuse.steps.length === 1 ? '' : 's'} before it answered from the recorded run`);
+    const start: StartFromStep = { input: plan.input, trigger: `${plan.trigger}@${from}`, engine: options.engine ?? plan.engine, reuse };
+    return this.start(plan.workflow, start);
   }
 
   /** Runs, newest first (docs/api.md#listruns). */

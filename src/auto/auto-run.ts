@@ -17,6 +17,7 @@ import { pause } from '../api/waiting.js';
 import { RunFailedError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
 import type { RunStore } from '../local/store.js';
+import type { ReusePlan } from '../sandboxed/reuse.js';
 import type { TemporalSettings } from '../temporal/connection.js';
 import { continueOnTemporal, forwardInbox, handOverProblem } from './handover.js';
 import { TemporalProbe } from './probe.js';
@@ -26,18 +27,18 @@ const BOUNDARIES = new Set<HistoryEvent['type']>(['step.completed', 'step.failed
 const ENDS = new Set<HistoryEvent['type']>(['run.completed', 'run.failed', 'run.cancelled']);
 
 /** Starts a run the `auto` way: on Temporal if it can take it now, else locally, handed over once it can. */
-export async function startAuto(revo: Revo, workflow: Workflow, input: Json, trigger: string): Promise<RunHandle> {
+export async function startAuto(revo: Revo, workflow: Workflow, input: Json, trigger: string, reuse?: ReusePlan): Promise<RunHandle> {
   const settings = await revo.temporal.settings();
   const probe = new TemporalProbe(settings);
   const first = await probe.check();
   if ('client' in first) {
     revo.temporal.adopt(first.client);
-    const handle = await revo.start(workflow, { input, trigger, engine: 'temporal' });
+    const handle = await revo.start(workflow, { input, trigger, engine: 'temporal', ...(reuse && { reuse }) } as Parameters<Revo['start']>[1]);
     revo.notice(`run ${handle.runId} started (${workflow.name}, Temporal engine at ${settings.address})`);
     return handle;
   }
   const run = new AutoRun(revo, settings, probe);
-  run.begin(workflow, input, trigger);
+  run.begin(workflow, input, trigger, reuse);
   revo.notice(`${first.problem}: run ${run.runId} started on the local engine (${workflow.name}); it moves to Temporal once Temporal can take it`);
   return run;
 }
@@ -103,11 +104,18 @@ class AutoRun implements RunHandle {
     return this.temporal ? 'temporal' : 'local';
   }
 
-  begin(workflow: Workflow, input: Json, trigger: string): void {
-    this.local = this.revo.startLocal(workflow, input, trigger, undefined, (event) => {
-      if (BOUNDARIES.has(event.type)) this.checkSoon();
-      if (ENDS.has(event.type)) this.stop();
-    });
+  begin(workflow: Workflow, input: Json, trigger: string, reuse?: ReusePlan): void {
+    this.local = this.revo.startLocal(
+      workflow,
+      input,
+      trigger,
+      undefined,
+      (event) => {
+        if (BOUNDARIES.has(event.type)) this.checkSoon();
+        if (ENDS.has(event.type)) this.stop();
+      },
+      reuse,
+    );
     void this.local.outcome().finally(() => this.stop()).catch(() => {});
     this.tick();
   }

@@ -39,7 +39,7 @@ export function handOverProblem(run: LocalRun, store: RunStore): string | undefi
 export async function continueOnTemporal(client: Client, settings: TemporalSettings, store: RunStore, runId: string): Promise<ContinuedOnTemporal> {
   const { entries } = readRunJournal(store, runId);
   const head = entries[0] as StartEntry;
-  const { request: _request, origin: _origin, ...started } = head;
+  const { request: _request, origin: _origin, reuse, ...started } = head;
   const journal: JournalEntry[] = [started, ...entries.slice(1)];
   const localEvents = journalEvents(entries).length;
   try {
@@ -49,6 +49,8 @@ export async function continueOnTemporal(client: Client, settings: TemporalSetti
       trigger: head.trigger,
       workflowId: runId,
       handedOver: { journal },
+      // A re-run from a step goes on answering the steps before it from the recorded run.
+      ...(reuse && { reuse }),
     });
     return { handle, localEvents };
   } catch (error) {

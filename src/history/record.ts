@@ -2,7 +2,7 @@
  * The run record of docs/history.md#the-run-record, folded from history events. Pure, so every engine and
  * every tool (history, live view, tests, replay) builds it the same way.
  */
-import type { Decision, ErrorInfo, HistoryEvent, StepKey, TriggerInfo } from '../../interpreter/history.js';
+import type { Decision, ErrorInfo, HistoryEvent, RerunInfo, StepKey, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunStatus } from '../../interpreter/run.js';
 
@@ -36,6 +36,8 @@ export interface StepRecord {
   failedAttempts?: AttemptFailure[];
   decision?: Decision;
   compensation?: { status: 'running' | 'completed' | 'failed'; startedAt?: string; endedAt?: string; error?: ErrorInfo };
+  /** Answered from the recorded run this one re-runs (docs/replay.md#re-run-from-a-step): nothing ran for it here. */
+  reused?: true;
 }
 
 export interface SignalRecord {
@@ -56,6 +58,8 @@ export interface RunRecord {
   /** Moves between engines (`--engine auto`), in order. */
   handovers: { from: string; to: string; reason: string; at?: string }[];
   parent?: string;
+  /** A re-run from a step: the run it re-runs and the step instance it went live at. */
+  rerun?: RerunInfo;
   status: RunStatus;
   trigger: TriggerInfo & { at?: string };
   startedAt?: string;
@@ -145,6 +149,7 @@ export class RunRecorder {
           runId: event.runId, workflowId: event.workflowId, workflow: event.workflow, hash: event.hash, engine: event.engine,
           trigger: { ...event.trigger, ...(at && { at }) }, startedAt: at,
           ...(event.version !== undefined && { version: event.version }), ...(event.parent !== undefined && { parent: event.parent }),
+          ...(event.rerun !== undefined && { rerun: event.rerun }),
         });
         return;
       case 'run.completed':
@@ -163,6 +168,7 @@ export class RunRecorder {
         const step: StepRecord = known ?? { key: event.key, id: event.id, kind: event.kind, status: event.type === 'step.started' ? 'running' : 'skipped' };
         if (known) Object.assign(known, { key: event.key, id: event.id, kind: event.kind, status: event.type === 'step.started' ? 'running' : 'skipped' });
         if (event.parent !== undefined) step.parent = event.parent;
+        if (event.reused) step.reused = true;
         if (event.type === 'step.started') {
           step.engine = r.engine;
           if (event.activity !== undefined) step.activity = event.activity;
@@ -185,6 +191,7 @@ export class RunRecorder {
         if (event.type === 'step.completed' && event.output !== undefined) step.output = event.output;
         if (event.type === 'step.failed') step.error = event.error;
         if (event.attempts !== undefined) step.attempts = event.attempts;
+        if (event.reused) step.reused = true;
         if (at) {
           step.endedAt = at;
           const started = this.startedAt.get(event.key);

@@ -20,6 +20,7 @@ import { schemaProblem } from '../sandboxed/payload-check.js';
 import { runStartedEvent } from '../sandboxed/run-start.js';
 import { signalProblem } from '../sandboxed/signals.js';
 import { ReplayLog } from '../sandboxed/replay-log.js';
+import { withReuse, type ReusePlan } from '../sandboxed/reuse.js';
 import { LocalRuntime, type ReplayDivergence, type StartedChild } from './runtime.js';
 import type { RunStore } from './store.js';
 
@@ -52,6 +53,8 @@ export interface StartOptions {
   parent?: string;
   /** Where the definition and activities came from, so `revo resume` can load the same activities. */
   origin?: RunOrigin;
+  /** A re-run from a step: the steps taken from the recorded run (docs/replay.md#re-run-from-a-step). */
+  reuse?: ReusePlan;
 }
 
 export interface RunOrigin {
@@ -66,6 +69,8 @@ export interface StartEntry extends JournalEntry {
   trigger: TriggerInfo;
   request: RunRequest;
   origin?: RunOrigin;
+  /** A re-run from a step: kept with the start so a resume goes on reusing the same steps. */
+  reuse?: ReusePlan;
 }
 
 /** A workflow input that does not match the definition's input schema: refused before any run exists. */
@@ -103,11 +108,15 @@ export class LocalEngine {
       // A disk that refuses the journal refuses the run: nothing is created, nothing runs.
       journal = store ? FileJournal.create(store.journalPath(runId), this.journalOptions(() => run)) : new MemoryJournal();
       if (store) release = store.lock(runId);
-      run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release);
+      run = new LocalRun(this, request, runId, start.workflowId ?? runId, journal, new ReplayLog(), release, [], start.reuse);
       const trigger: TriggerInfo = { by: start.trigger ?? 'cli', input: request.input };
       run.runtime.record(
-        runStartedEvent(request.bundle, { runId, workflowId: run.workflowId, engine: 'local', trigger, ...(start.parent !== undefined && { parent: start.parent }) }),
-        { request, ...(start.origin && { origin: start.origin }) },
+        runStartedEvent(request.bundle, {
+          runId, workflowId: run.workflowId, engine: 'local', trigger,
+          ...(start.parent !== undefined && { parent: start.parent }),
+          ...(start.reuse && { rerun: start.reuse }),
+        }),
+        { request, ...(start.origin && { origin: start.origin }), ...(start.reuse && { reuse: start.reuse }) },
       );
       if (journal.blocked) throw journal.problem();
     } catch (error) {
@@ -138,7 +147,7 @@ export class LocalEngine {
       const ended = contents.entries.find((e) => e.type === 'run.completed' || e.type === 'run.failed' || e.type === 'run.cancelled');
       let run: LocalRun | undefined;
       const journal = FileJournal.reopen(store.journalPath(runId), contents, this.journalOptions(() => run));
-      run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[]);
+      run = new LocalRun(this, first.request, runId, String(first.workflowId ?? runId), journal, new ReplayLog(contents.entries), release, contents.entries as unknown as HistoryEvent[], first.reuse);
       run.cutOff = contents.cutOff;
       run.damage = contents.damage;
       run.origin = first.origin;
@@ -221,6 +230,7 @@ export class LocalRun {
     replay: ReplayLog,
     private readonly release: () => void,
     journaled: HistoryEvent[] = [],
+    reuse?: ReusePlan,
   ) {
     for (const event of journaled) this.lazyRecorder.defer(event);
     this.done = new Promise<RunOutcome>((resolve, reject) => {
@@ -247,7 +257,7 @@ export class LocalRun {
       onReplayedCancel: (reason) => this.interpreter.cancel(reason),
       onDivergence: (error: ReplayDivergence) => this.end(() => this.fail(error)),
     });
-    this.interpreter = new Interpreter(request, this.runtime);
+    this.interpreter = new Interpreter(request, withReuse(this.runtime, reuse));
     engine.runs.set(runId, this);
   }
 

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import { UsageError } from '../errors.js';
 import { activityModules, loadActivityMap } from '../activities/modules.js';
+import type { ActivityDefinition } from '../activities/types.js';
 import { bundleWorkflow } from '../load/bundle-workflow.js';
 import type { ReplaySource } from './source.js';
 
@@ -15,6 +16,8 @@ export interface DefinitionChoice {
   /** `--current`: the run's own file as it is now. */
   current?: boolean;
   activities?: string[];
+  /** Activity definitions given by value (the API's `activities`): they count as loaded too. */
+  given?: readonly ActivityDefinition[];
 }
 
 /** The definition file chosen with --definition or --current, validated and bundled; undefined: the recorded one. */
@@ -25,6 +28,7 @@ export async function alternativeDefinition(source: Pick<ReplaySource, 'origin' 
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const modules = activityModules(file, choice.activities?.length ? choice.activities : source.origin?.activityModules);
   const activities = await loadActivityMap(modules);
+  for (const definition of choice.given ?? []) activities.set(definition.name, definition);
   return { file, bundle: await bundleWorkflow(file, activities), activityModules: modules };
 }
 

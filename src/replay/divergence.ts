@@ -14,7 +14,7 @@ export interface Divergence {
   message: string;
 }
 
-interface StepView {
+export interface StepView {
   key: StepKey;
   kind: string;
   activity?: string;
@@ -26,7 +26,7 @@ interface StepView {
 }
 
 /** The steps of an event stream, by key, in the order they first appear. */
-function stepsOf(events: readonly HistoryEvent[]): Map<StepKey, StepView> {
+export function stepsOf(events: readonly HistoryEvent[]): Map<StepKey, StepView> {
   const steps = new Map<StepKey, StepView>();
   for (const event of events) {
     switch (event.type) {
@@ -77,7 +77,12 @@ export function firstDivergence(recorded: readonly HistoryEvent[], replayed: rea
   return first && { key: first.key, message: first.difference!.message };
 }
 
-function compare(key: StepKey, was: StepView | undefined, is: StepView | undefined, recordingEnded: boolean): { message: string; unfinished?: true } | undefined {
+/**
+ * How step `key` differs between a recording (`was`) and a replay (`is`), if it does;
+ * `unfinished`: the replay could not finish a step the recording had ended (usually the
+ * effect of a difference inside it).
+ */
+export function compare(key: StepKey, was: StepView | undefined, is: StepView | undefined, recordingEnded: boolean): { message: string; unfinished?: true } | undefined {
   const message = difference(key, was, is, recordingEnded);
   if (message === undefined) return undefined;
   return message === UNFINISHED ? { message: `step "${key}" ${was!.status} in the recorded run; the replay cannot finish it (it waits on something the recording does not hold)`, unfinished: true } : { message };

@@ -33,7 +33,7 @@ export function journalEvents(entries: readonly { type: string; [field: string]:
   const events: HistoryEvent[] = [];
   for (const entry of entries) {
     if (FACT_TYPES.has(entry.type)) continue;
-    const { request: _request, origin: _origin, inboxEnd: _inboxEnd, ...event } = entry;
+    const { request: _request, origin: _origin, inboxEnd: _inboxEnd, reuse: _reuse, ...event } = entry;
     events.push(event as unknown as HistoryEvent);
   }
   return events;

@@ -4,7 +4,7 @@
  * `revo runs`.
  */
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
-import type { HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
+import type { HistoryEvent, RerunInfo, TriggerInfo } from '../../interpreter/history.js';
 
 export interface RunStart {
   runId: string;
@@ -13,6 +13,8 @@ export interface RunStart {
   trigger: TriggerInfo;
   /** The parent's run id, for a child run. */
   parent?: string;
+  /** A re-run from a step (docs/replay.md#re-run-from-a-step). */
+  rerun?: RerunInfo;
 }
 
 export function runStartedEvent(bundle: WorkflowBundle, start: RunStart): Extract<HistoryEvent, { type: 'run.started' }> {
@@ -27,6 +29,7 @@ export function runStartedEvent(bundle: WorkflowBundle, start: RunStart): Extrac
     engine: start.engine,
     trigger: start.trigger,
     ...(start.parent !== undefined && { parent: start.parent }),
+    ...(start.rerun !== undefined && { rerun: { of: start.rerun.of, from: start.rerun.from } }),
   };
 }
 

@@ -15,6 +15,7 @@ import { errorInfoOf } from '../sandboxed/failures.js';
 import { memoOf } from '../sandboxed/run-start.js';
 import { runSummary, startSearchAttributes } from '../sandboxed/visibility.js';
 import { searchAttributesRegistered } from './search-attributes.js';
+import type { ReusePlan } from '../sandboxed/reuse.js';
 
 export interface StartRequest {
   bundle: WorkflowBundle;
@@ -25,6 +26,8 @@ export interface StartRequest {
   continueAfterEvents?: number;
   /** The local journal of a run handed over to Temporal (its id is the local run id). */
   handedOver?: HandedOverRun;
+  /** A re-run from a step: the steps answered from the recorded run. */
+  reuse?: ReusePlan;
 }
 
 /** `<name>-<yyyymmdd-hhmmss>-<4 chars>`, like local run ids: sortable and readable. */
@@ -44,6 +47,7 @@ export function workflowArgument(request: StartRequest): RevoWorkflowInput {
     trigger: request.trigger,
     ...(request.continueAfterEvents !== undefined && { continueAfterEvents: request.continueAfterEvents }),
     ...(request.handedOver && { handedOver: request.handedOver }),
+    ...(request.reuse && { reuse: request.reuse }),
   };
 }
 

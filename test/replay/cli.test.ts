@@ -120,6 +120,39 @@ describe('revo rerun', () => {
   }, 40_000);
 });
 
+describe('revo rerun --from', () => {
+  it('re-runs from a step without repeating the effects, sleep or signal before it, marks them reused, and refuses bad input with exit 2 and no run', async () => {
+    const { ws, runId } = await killedAndResumed();
+    const effects = ws.effects().length;
+    const runs = readdirSync(join(ws.env.REVO_HOME, 'runs')).sort();
+    for (const [args, message] of [
+      [['--from', 'nope'], /cannot re-run .* from step "nope": workflow "crashy" has no step "nope"; nothing was run/],
+      [['--from', 'd', '--definition', 'missing.yaml'], /no such file: missing\.yaml/],
+      [['--from', 'd', '--current', '--definition', 'crashy.yaml'], /give either --definition or --current, not both/],
+    ] as const) {
+      const refused = ws.revo(['rerun', runId, ...args]);
+      expect(refused.status, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(message);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(ws.revo(['rerun', 'crashy-20990101-000000-none', '--from', 'd']).status).toBe(2);
+    expect(readdirSync(join(ws.env.REVO_HOME, 'runs')).sort()).toEqual(runs);
+
+    // No signal is sent: the wait before `d` answers with the payload it got.
+    const rerun = ws.revo(['rerun', runId, '--from', 'd', '--json', '--activities', 'effects.mjs']);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(/from step "d" with its recorded definition: 5 steps before it answered from the recorded run/);
+    const record = JSON.parse(rerun.stdout) as { runId: string; trigger: { by: string }; rerun: unknown; output: unknown; steps: { key: string; reused?: boolean }[] };
+    expect(record).toMatchObject({ trigger: { by: `rerun:${runId}@d` }, rerun: { of: runId, from: 'd' }, output: { n: 7 } });
+    expect(record.steps.filter((s) => s.reused).map((s) => s.key)).toEqual(['a', 'b', 'nap', 'c', 'gate']);
+    expect(ws.effects().slice(effects)).toEqual(['start d', 'done d']);
+    const history = ws.revo(['history', record.runId]);
+    expect(history.stdout).toMatch(new RegExp(`rerun +of ${runId} from step d`));
+    expect(history.stdout).toMatch(/✓ gate {2}wait · .*reused/);
+    expect(history.stdout).not.toMatch(/✓ d {2}.*reused/);
+  }, 40_000);
+});
+
 /** `revo rerun` in the background (it waits for a signal). */
 async function startRerun(ws: Workspace, args: string[]) {
   const { spawn } = await import('node:child_process');

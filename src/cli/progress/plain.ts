@@ -142,14 +142,14 @@ export class PlainProgress implements ProgressView {
         this.line(step.key, [
           seg(SYMBOL.failed, 'red'),
           seg(' '),
-          ...fields(name, leaf ? seg(step.activity ?? step.kind, 'dim') : undefined, seg(attemptsText(step)), duration, this.error(step.error, !leaf)),
+          ...fields(name, leaf ? seg(step.activity ?? step.kind, 'dim') : undefined, seg(attemptsText(step)), step.reused && seg('reused', 'dim'), duration, this.error(step.error, !leaf)),
         ]),
       ];
     }
     if (step.kind === 'set' || this.quiet(step.key)) return [];
     const symbol = inCompensation(step.key) ? seg(SYMBOL.compensation, 'magenta') : seg(SYMBOL.completed, 'green');
     if (LEAF_KINDS.has(step.kind)) {
-      return [this.line(step.key, [symbol, seg(' '), ...fields(seg(this.label(step)), seg(step.activity ?? step.kind, 'dim'), seg(attemptsText(step)), duration)])];
+      return [this.line(step.key, [symbol, seg(' '), ...fields(seg(this.label(step)), seg(step.activity ?? step.kind, 'dim'), seg(attemptsText(step)), step.reused && seg('reused', 'dim'), duration)])];
     }
     const decision = decisionText(step.decision);
     if (!decision) return [];

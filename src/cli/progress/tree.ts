@@ -182,6 +182,7 @@ function stepLine(step: StepRecord, label: string, options: TreeOptions, loop: L
       seg(label, step.status === 'running' ? 'bold' : undefined),
       seg(detail(step, loop), 'dim'),
       seg(attemptsText(step)),
+      step.reused && seg('reused', 'dim'),
       took === undefined ? undefined : seg(formatElapsed(took), 'dim'),
       note(step, options, container),
     ),

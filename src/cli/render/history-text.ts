@@ -37,6 +37,10 @@ export function renderHistoryText(record: RunRecord, options: HistoryTextOptions
     status === 'interrupted' ? `${paintStatus(status, p)} — resume with: revo resume ${record.runId}` : paintStatus(status, p),
   );
   if (record.parent !== undefined) field('parent', `${record.parent} ${p.dim('(this run is a child of that run)')}`);
+  if (record.rerun !== undefined) {
+    const reused = record.steps.filter((s) => s.reused).length;
+    field('rerun', `of ${record.rerun.of} from step ${record.rerun.from} ${p.dim(`(${plural(reused, 'step')} before it reused from that run, marked "reused")`)}`);
+  }
   out.value(2, 'trigger'.padEnd(10), record.trigger.input, `${record.trigger.by} ${p.dim('· input')} `);
   field('started', record.startedAt ?? '-');
   if (record.endedAt !== undefined) field('ended', record.endedAt);
@@ -123,6 +127,7 @@ function renderStep(out: Lines, step: StepRecord, depth: number, interrupted: bo
   if (step.attempts !== undefined) parts.push(plural(step.attempts, 'attempt'));
   if (step.durationMs !== undefined) parts.push(formatDuration(step.durationMs));
   if (showEngine && step.engine !== undefined) parts.push(`on ${step.engine}`);
+  if (step.reused) parts.push(p.cyan('reused'));
   if (status !== 'completed') parts.push(status === 'failed' ? p.red(status) : status === 'compensated' ? p.magenta(status) : status === 'skipped' ? status : p.yellow(status));
   out.push(`${' '.repeat(indent)}${symbol} ${p.bold(step.key)}  ${p.dim(parts.join(' · '))}`);
   if (step.input !== undefined) out.value(detail, 'input   ', step.input);

@@ -104,6 +104,7 @@ function stepPanels(
       facts: facts(
         ['kind', s.activity !== undefined ? `${s.kind} ${s.activity}` : s.kind],
         ['engine', s.engine],
+        ['reused', s.reused ? 'yes: answered from the recorded run this one re-runs; nothing ran for it here' : undefined],
         ['started', at(s.startedAt)],
         ['ended', at(s.endedAt)],
         ['duration', s.durationMs !== undefined ? duration(s.durationMs) : undefined],

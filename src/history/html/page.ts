@@ -7,9 +7,11 @@
  * script writes it into the DOM with textContent only.
  *
  * Hooks for tests and tools (stable):
- *   #run-status[data-status]             the run's status; header facts are [data-run=id|engine|trigger|started|ended|duration|cancel]
+ *   #run-status[data-status]             the run's status; header facts are [data-run=id|engine|trigger|rerun|started|ended|duration|cancel]
  *   [data-panel=<id>]                    anything that opens a details panel (ids: see details.ts)
- *   .row[data-row=<key>]                 one per step instance, in tree order; --depth is its nesting
+ *   .row[data-row=<key>]                 one per step instance, in tree order; --depth is its nesting; [data-reused] when the step
+ *                                        was answered from the run this one re-runs (docs/replay.md#re-run-from-a-step), whose
+ *                                        label then holds .reused and whose bar has data-reused too
  *   button.label[data-step-key=<key>]    the step's name: focusable, opens `step:<key>`; inside: .dot[data-status], .name, .meta, .engine[data-engine]
  *   .bar[data-key][data-status]          the step's bar (completed, failed, skipped, compensated, running)
  *   button.attempt[data-key][data-attempt][data-failed]   one per attempt of a retried step, the failed ones and the last
@@ -55,7 +57,7 @@ ${header(run, timeline, description)}
 <main>
   <section class="timeline" aria-label="Timeline">
     <div class="timeline-inner">
-      ${legend()}
+      ${legend(run.steps.some((s) => s.reused))}
       <div class="axis" aria-hidden="true"><span class="gutter"></span><div class="scale">${timeline.ticks.map((t) => `<span style="left:${pct(t, timeline)}">${esc(duration(t))}</span>`).join('')}</div></div>
       <div class="chart" style="--lanes:${timeline.lanes}">
         <div class="gridlines" aria-hidden="true">${timeline.ticks.map((t) => `<span class="grid" style="left:${pct(t, timeline)}"></span>`).join('')}</div>
@@ -104,6 +106,7 @@ function header(run: HistoryExport, timeline: Timeline, description: string | un
     ${fact('id', 'run', `<code>${esc(run.runId)}</code>`)}
     ${fact('engine', run.handovers.length > 0 ? 'engines' : 'engine', esc(engines))}
     ${fact('trigger', 'started by', `${esc(run.trigger.by || '-')} <button type="button" class="link" data-panel="run:input">input</button> <code class="preview">${esc(clip(input, 60))}</code>`)}
+    ${run.rerun ? fact('rerun', 're-run of', `<code>${esc(run.rerun.of)}</code> from step <code>${esc(run.rerun.from)}</code> · ${run.steps.filter((s) => s.reused).length} reused`) : ''}
   </dl>
   <dl class="facts">
     ${fact('started', 'started', esc(stamp(run.startedAt) ?? '-'))}
@@ -115,13 +118,14 @@ function header(run: HistoryExport, timeline: Timeline, description: string | un
 </header>`;
 }
 
-function legend(): string {
+function legend(reused: boolean): string {
   const items = [
     ...STATUSES.map((s) => `<li><span class="swatch" data-status="${s}"></span>${s}</li>`),
     '<li><span class="swatch attempt-failed"></span>failed attempt</li>',
     '<li><span class="swatch comp"></span>compensation</li>',
     '<li><span class="swatch line" data-marker="signal"></span>signal</li>',
     '<li><span class="swatch line" data-marker="handover"></span>hand-over</li>',
+    ...(reused ? ['<li><span class="swatch reused-step"></span>reused (answered from the run re-run)</li>'] : []),
   ];
   return `<ul class="legend" aria-label="Legend">${items.join('')}</ul>`;
 }
@@ -129,15 +133,15 @@ function legend(): string {
 function row(r: TimelineRow, timeline: Timeline, handedOver: boolean): string {
   const s = r.step;
   const key = esc(s.key);
-  const meta = [s.activity ?? s.kind, r.decision, s.attempts !== undefined && s.attempts > 1 ? `${s.attempts} attempts` : undefined, s.status === 'skipped' ? 'skipped' : undefined]
+  const meta = [s.activity ?? s.kind, r.decision, s.attempts !== undefined && s.attempts > 1 ? `${s.attempts} attempts` : undefined, s.status === 'skipped' ? 'skipped' : undefined, s.reused ? 'reused' : undefined]
     .filter(Boolean)
     .join(' · ');
   const length = r.bar ? duration(r.bar.to - r.bar.from) : undefined;
-  const label = `<button type="button" class="label" data-step-key="${key}" data-panel="step:${key}" aria-label="${esc(`step ${s.key}: ${s.status}${r.decision ? `, ${r.decision}` : ''}${length ? `, ${length}` : ''}`)}">${r.depth > 0 ? '<span class="elbow" aria-hidden="true"></span>' : ''}<span class="dot" data-status="${esc(s.status)}"></span><span class="name">${esc(s.id)}</span><span class="meta">${esc(meta)}</span>${handedOver && s.engine ? `<span class="engine" data-engine="${esc(s.engine)}">${esc(s.engine)}</span>` : ''}</button>`;
+  const label = `<button type="button" class="label" data-step-key="${key}" data-panel="step:${key}" aria-label="${esc(`step ${s.key}: ${s.status}${r.decision ? `, ${r.decision}` : ''}${length ? `, ${length}` : ''}`)}">${r.depth > 0 ? '<span class="elbow" aria-hidden="true"></span>' : ''}<span class="dot" data-status="${esc(s.status)}"></span><span class="name">${esc(s.id)}</span><span class="meta">${esc(meta)}</span>${s.reused ? '<span class="reused" title="answered from the recorded run this one re-runs: nothing ran for it here">reused</span>' : ''}${handedOver && s.engine ? `<span class="engine" data-engine="${esc(s.engine)}">${esc(s.engine)}</span>` : ''}</button>`;
 
   const parts: string[] = [];
   if (r.bar) {
-    parts.push(`<span class="bar${r.attempts.length > 0 ? ' retried' : ''}" data-key="${key}" data-status="${esc(s.status)}" data-panel="step:${key}" style="${place(r.bar, timeline)}" title="${esc(`${s.key}: ${s.status}, ${length}`)}"></span>`);
+    parts.push(`<span class="bar${r.attempts.length > 0 ? ' retried' : ''}" data-key="${key}" data-status="${esc(s.status)}"${s.reused ? ' data-reused=""' : ''} data-panel="step:${key}" style="${place(r.bar, timeline)}" title="${esc(`${s.key}: ${s.status}, ${length}`)}"></span>`);
   }
   for (const a of r.attempts) {
     const what = `attempt ${a.attempt}: ${a.failed ? 'failed' : s.status === 'running' && a === r.attempts.at(-1) ? 'running' : 'succeeded'} after ${duration(a.to - a.from)}${a.error ? ` — ${a.error}` : ''}`;
@@ -152,7 +156,7 @@ function row(r: TimelineRow, timeline: Timeline, handedOver: boolean): string {
     const left = pct(r.bar.from, timeline);
     parts.push(`<span class="retries" data-key="${key}" style="left:${left};max-width:calc(100% - ${left})">${esc(failures.map((a) => `#${a.attempt} ${a.error}`).join(' · '))}</span>`);
   }
-  return `<div class="row${failures.length > 0 ? ' retried' : ''}" data-row="${key}" style="--depth:${r.depth}">${label}<div class="track">${parts.join('')}</div></div>`;
+  return `<div class="row${failures.length > 0 ? ' retried' : ''}" data-row="${key}"${s.reused ? ' data-reused=""' : ''} style="--depth:${r.depth}">${label}<div class="track">${parts.join('')}</div></div>`;
 }
 
 function marker(m: TimelineMarker, timeline: Timeline): string {

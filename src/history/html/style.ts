@@ -55,6 +55,7 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 380px; grid-template
 .swatch { width: 14px; height: 8px; border-radius: 2px; background: var(--c); }
 .swatch.attempt-failed { background: repeating-linear-gradient(45deg, var(--failed) 0 3px, #ffa8a8 3px 6px); }
 .swatch.comp { height: 4px; background: var(--compensated); }
+.swatch.reused-step { background: color-mix(in srgb, var(--completed) 35%, #fff); box-shadow: inset 0 0 0 1px color-mix(in srgb, var(--completed) 70%, #fff); }
 .swatch.line { width: 0; height: 12px; border-left: 2px solid var(--signal); border-radius: 0; background: none; }
 .swatch.line[data-marker=handover] { border-left: 3px solid var(--handover); }
 .axis { display: flex; position: sticky; top: 0; z-index: 3; height: 22px; background: var(--bg); border-bottom: 1px solid var(--line); }
@@ -79,7 +80,9 @@ main { display: grid; grid-template-columns: minmax(0, 1fr) 380px; grid-template
 .meta { color: var(--mute); overflow: hidden; text-overflow: ellipsis; flex: 1 1 auto; min-width: 0; }
 .engine { flex: none; margin-left: auto; padding: 0 6px; border-radius: 4px; font-size: 10.5px; font-weight: 600; color: var(--mute); background: #eef0f3; }
 .engine[data-engine=temporal] { color: var(--handover); background: #f0ecff; }
+.reused { flex: none; padding: 0 6px; border-radius: 4px; font-size: 10.5px; font-weight: 600; color: #495057; background: #e9ecef; }
 .track { position: relative; flex: 1; margin-right: var(--pad); }
+.bar[data-reused] { background: color-mix(in srgb, var(--c) 35%, #fff); box-shadow: inset 0 0 0 1px color-mix(in srgb, var(--c) 70%, #fff); }
 .bar { position: absolute; top: 8px; height: 14px; min-width: 2px; border-radius: 3px; background: var(--c); cursor: pointer; }
 .row.retried .bar { top: 7px; }
 .bar[data-status=running] { background-image: repeating-linear-gradient(45deg, transparent 0 6px, rgba(255,255,255,.35) 6px 12px); }

@@ -9,6 +9,7 @@ import type { Json } from '../../../interpreter/model.js';
 import type { EffectiveRetry } from '../../../interpreter/options.js';
 import type { BufferedSignal } from '../../../interpreter/signals.js';
 import type { JournalEntry } from '../facts.js';
+import type { ReusePlan } from '../reuse.js';
 
 /** The one workflow type that interprets every definition. */
 export const WORKFLOW_TYPE = 'revo';
@@ -29,6 +30,12 @@ export interface RevoWorkflowInput {
   continued?: ContinuedRun;
   /** Set when the run began on the local engine and was handed over to Temporal (`--engine auto`). */
   handedOver?: HandedOverRun;
+  /**
+   * Set when the run re-runs an earlier one from a step (docs/replay.md#re-run-from-a-step):
+   * the steps answered from the recorded run. Kept across continue-as-new; absent, the
+   * workflow behaves exactly as before the field existed.
+   */
+  reuse?: ReusePlan;
   /**
    * The workflow behaviour the run started under (WORKFLOW_REVISION then): a behaviour
    * chosen once per run changes with it, so a run started before keeps its commands on

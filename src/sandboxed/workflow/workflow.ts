@@ -30,6 +30,7 @@ import { runStartedEvent } from '../run-start.js';
 import { signalProblem } from '../signals.js';
 import { REVO_ERROR_TYPE, REVO_WORKFLOW } from '../visibility.js';
 import { ReplayLog } from '../replay-log.js';
+import { withReuse } from '../reuse.js';
 import { EVENTS_QUERY, HISTORY_SINK, SIGNAL_REJECTED, type EventsPage, type HistorySink, type RevoWorkflowInput } from './contract.js';
 import { TemporalRuntime } from './runtime.js';
 
@@ -68,7 +69,8 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   });
   localEvents.forEach(report);
   for (const signal of continued?.signals ?? recorded?.signals ?? []) runtime.inbox.deliver(signal.name, signal.payload, signal.seq);
-  const interpreter = new Interpreter({ bundle, input }, runtime, continued?.continuation);
+  // A re-run from a step answers the steps before it from the recorded run (docs/replay.md#re-run-from-a-step).
+  const interpreter = new Interpreter({ bundle, input }, withReuse(runtime, start.reuse), continued?.continuation);
 
   // Every signal goes through one handler, so an undeclared one is refused the same way as a bad payload.
   // A refused signal is recorded and the run goes on (docs/dsl.md#signals-and-queries); `revo signal` checks before sending.
@@ -97,7 +99,13 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
 
   if (!continued && !handedOver) {
     const { workflowId } = workflowInfo();
-    runtime.record(runStartedEvent(bundle, { runId: runtime.info.runId, workflowId, engine: 'temporal', trigger: start.trigger, ...(start.parent !== undefined && { parent: start.parent }) }));
+    runtime.record(
+      runStartedEvent(bundle, {
+        runId: runtime.info.runId, workflowId, engine: 'temporal', trigger: start.trigger,
+        ...(start.parent !== undefined && { parent: start.parent }),
+        ...(start.reuse && { rerun: start.reuse }),
+      }),
+    );
   }
 
   // The interpreter decides what a cancellation stops: it runs shielded, and a
