@@ -5,7 +5,7 @@
  * outcome and the link to the new run; the signal form, which refuses a payload the run
  * would refuse before sending anything; Cancel; recorded values that try to run as code;
  * and changes without the session's token, or from another site, refused.
- * Re-run from a step has its own file (rerun-from.test.ts).
+ * Re-run from a failed step: the new run completes and marks the steps before it reused.
  */
 import { request as httpRequest } from 'node:http';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -132,6 +132,38 @@ describe('revo ui in headless Chromium', () => {
     expect(newRun).not.toBe(fx.runs.failed);
     expect(await page.textContent('[data-run-fact=trigger]')).toContain(`re-run of ${fx.runs.failed}`);
     expect(await page.textContent('pre[data-value=output]')).toContain('"shipped": true');
+    expect(errors).toEqual([]);
+  });
+
+  it('re-runs a failed run from its failed step: the new run completes, and the steps before it are reused', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(fx.ui.url);
+
+    await page.selectOption('select[name=status]', 'failed');
+    await page.waitForFunction("document.querySelectorAll('table.runs tbody tr').length === 2");
+    await page.click(`tr[data-run-id="${fx.runs.failed}"] a`);
+    await page.waitForSelector('[data-run-status=failed]');
+    expect(await page.getAttribute('tr[data-step-key=ship]', 'data-status')).toBe('failed');
+    const before = { reserve: calls.get('reserve'), charge: calls.get('charge') };
+
+    await page.click('button[data-rerun-from=ship]');
+    expect(await page.textContent('dialog[data-confirming=rerun] h2')).toBe('Re-run from step ship?');
+    await page.click('dialog [data-confirm]');
+    await page.waitForSelector('[data-outcome=rerun] a[data-new-run]');
+    expect(await page.getAttribute('[data-outcome=rerun]', 'data-ok')).toBe('true');
+    await page.click('a[data-new-run]');
+    await page.waitForSelector('[data-run-status=completed]');
+
+    expect(await page.textContent('[data-run-fact=trigger]')).toContain(`re-run of ${fx.runs.failed} from step ship`);
+    expect(await page.$$eval('table.steps tbody tr', (rows) => rows.map((r) => `${r.getAttribute('data-step-key')}:${r.getAttribute('data-status')}:${r.getAttribute('data-reused')}`))).toEqual([
+      'reserve:completed:true',
+      'charge:completed:true',
+      'ship:completed:false',
+    ]);
+    expect({ reserve: calls.get('reserve'), charge: calls.get('charge') }).toEqual(before);
     expect(errors).toEqual([]);
   });
 
