@@ -435,7 +435,7 @@ export class LocalRun {
       store.writeState(this.runId, snapshot);
     } catch (error) {
       // The snapshot is a cache of the journal, which reports (and rides out) a failing disk itself.
-      if (!storageFault(error, store.runsDir)) throw error;
+      if (!storageFault(error, store.runsDir) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
 }
@@ -458,7 +458,7 @@ export interface StateFile {
 function storageFault(error: unknown, path: string | undefined): StorageError | undefined {
   if (error instanceof StorageError) return error;
   const fsError = error as NodeJS.ErrnoException | undefined;
-  return fsError?.code && path ? storageError(error, fsError.path ?? path, 'write the run store') : undefined;
+  return fsError?.code && path ? storageError(error, fsError.path ?? path, 'create a file of the run') : undefined;
 }
 
 /** The run went on on another engine (`--engine auto`): it is not the local engine's to resume. */

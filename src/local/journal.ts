@@ -226,7 +226,14 @@ export class FileJournal implements Journal {
 
   close(): void {
     if (this.fd < 0) return;
-    if (!this.blocked) this.writeOut(false);
+    if (!this.blocked) {
+      try {
+        this.flush();
+      } catch (err) {
+        // Closing is no time to start retries: what the disk refused is dropped, as below.
+        if (!storageError(err, this.path, 'write the run journal')) throw err;
+      }
+    }
     // Entries the disk refused are dropped: the file ends at its last whole line, and a resume redoes what they recorded.
     if (this.trouble) clearTimeout(this.trouble.timer);
     const fd = this.fd;
