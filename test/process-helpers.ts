@@ -43,6 +43,37 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
   }
 }
 
+export interface RevoProcessResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Still running at `timeoutMs`: killed, and counted as a hang by the fault trials. */
+  hung: boolean;
+}
+
+/** Runs `revo args` in the background; SIGKILLs it after `killAfterMs` (a fault), or at `timeoutMs` (a hang). */
+export function revoAsync(ws: Workspace, args: string[], options: { killAfterMs?: number; timeoutMs?: number } = {}): Promise<RevoProcessResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ws.dir, env: ws.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let hung = false;
+  const kill = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+  const hang = setTimeout(() => {
+    hung = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs ?? 30_000);
+  return new Promise((resolve) =>
+    child.on('close', (status, signal) => {
+      clearTimeout(kill);
+      clearTimeout(hang);
+      resolve({ status, signal, stdout, stderr, hung });
+    }),
+  );
+}
+
 /** Starts `revo run` in the background; resolves its run id once it has printed it. */
 export async function startRun(ws: Workspace, args: string[]) {
   const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd: ws.dir, env: ws.env });

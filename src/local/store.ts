@@ -202,6 +202,10 @@ export class RunStore {
     const matches = this.list().filter((id) => id.startsWith(idOrPrefix));
     if (matches.length === 1) return matches[0]!;
     if (matches.length === 0) {
+      // Its state file outlives it: the run was here, and its record was removed under it.
+      if (existsSync(this.statePath(idOrPrefix))) {
+        throw new UnknownRunError(`run ${idOrPrefix} has no journal any more (${this.journalPath(idOrPrefix)} was removed): its record is lost and it cannot be shown or resumed`);
+      }
       throw new UnknownRunError(`no run "${idOrPrefix}" in ${this.runsDir} (see the runs with \`revo runs\`)`);
     }
     const shown = matches.slice(0, 10).map((id) => `  ${id}`);
