@@ -6,7 +6,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/temporal/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/temporal/**', 'test/faults/temporal/**'] },
       },
       {
         // Against one real Temporal dev server for the whole run (see test/temporal/global-setup.ts);
@@ -16,7 +16,7 @@ export default defineConfig({
           name: 'temporal',
           // Expected activity failures would each print the SDK's warning with a stack.
           env: { REVO_TEMPORAL_LOG_LEVEL: 'ERROR' },
-          include: ['test/temporal/**/*.test.ts'],
+          include: ['test/temporal/**/*.test.ts', 'test/faults/temporal/**/*.test.ts'],
           globalSetup: ['test/temporal/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -1,5 +1,5 @@
 /** Running the real CLI as separate processes, as a user in two terminals would. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -72,6 +72,16 @@ export function revoAsync(ws: Workspace, args: string[], options: { killAfterMs?
       resolve({ status, signal, stdout, stderr, hung });
     }),
   );
+}
+
+/** Starts `revo worker` in the workspace on a task queue; resolves once it says it is ready. */
+export async function startWorkerProcess(ws: Workspace, address: string, taskQueue: string, extra: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'worker', '--activities', 'activities.mjs', '--address', address, '--task-queue', taskQueue, ...extra], { cwd: ws.dir, env: ws.env });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await until(() => stderr.includes('worker ready') || child.exitCode !== null, `the worker to be ready`, 30_000);
+  if (child.exitCode !== null) throw new Error(`revo worker exited with ${child.exitCode}: ${stderr}`);
+  return child;
 }
 
 /** Starts `revo run` in the background; resolves its run id once it has printed it. */

@@ -10,7 +10,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { testBundle } from '../engine/harness.js';
-import { ACTIVITIES, APPROVAL_WORKFLOW, until, workspace } from '../process-helpers.js';
+import { ACTIVITIES, APPROVAL_WORKFLOW, startWorkerProcess, until, workspace } from '../process-helpers.js';
 import { eventually, temporalCli } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
@@ -22,13 +22,10 @@ afterAll(() => {
   for (const worker of workers.splice(0)) worker.kill('SIGKILL');
 });
 
-/** Starts `revo worker` in the workspace; resolves once it says it is ready. */
+/** Starts `revo worker` in the workspace, killed after the tests. */
 async function startWorker(ws: ReturnType<typeof workspace>, taskQueue: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--activities', 'activities.mjs', '--address', address, '--task-queue', taskQueue], { cwd: ws.dir, env: ws.env });
+  const child = await startWorkerProcess(ws, address, taskQueue);
   workers.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await until(() => stderr.includes('worker ready'), `the worker to be ready (stderr: ${stderr})`, 30_000);
   return child;
 }
 
