@@ -20,6 +20,6 @@ const rows = existsSync(report) ? readFileSync(report, 'utf8').trim().split('\n'
 const columns = ['runs', 'lost', 'repeated', 'wrong', 'crashes', 'hangs'];
 const width = Math.max(5, ...rows.map((r) => r.kind.length));
 console.log(`\nfault trials (${Math.round((Date.now() - started) / 1000)} s, load ${load} → ${loadavg()[0].toFixed(1)}):`);
-console.log(`${'trial'.padEnd(width)}  ${columns.map((c) => c.padStart(8)).join('')}`);
-for (const row of rows) console.log(`${row.kind.padEnd(width)}  ${columns.map((c) => String(row[c]).padStart(8)).join('')}   seed ${row.seed}`);
+console.log(`${'trial'.padEnd(width)}  ${columns.map((c) => c.padStart(9)).join('')}`);
+for (const row of rows) console.log(`${row.kind.padEnd(width)}  ${columns.map((c) => String(row[c]).padStart(9)).join('')}   seed ${row.seed}`);
 process.exit(vitest.status ?? 1);

@@ -84,6 +84,12 @@ const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 2_000;
 /** `,"crc":"xxxxxxxx"}`: the end of every checked line. */
 const CRC_SUFFIX_LENGTH = 18;
+/** How often an open journal checks it still has a name (one fstat). */
+const PRESENCE_CHECK_MS = 1_000;
+
+function deletedError(): Error {
+  return Object.assign(new Error('the file was deleted while the run was running'), { code: 'ENOENT' });
+}
 
 /** A journal file kept open for appending; append() is on the hot path: synchronous, batched into few writes. */
 export class FileJournal implements Journal {
@@ -100,6 +106,8 @@ export class FileJournal implements Journal {
   private trouble: { error: StorageError; since: number; delay: number; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
   private failure: StorageError | undefined;
   private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** A run that writes nothing for a while (waiting for a signal, sleeping) must still notice its journal deleted. */
+  private readonly presence = setInterval(() => this.checkPresent(), PRESENCE_CHECK_MS).unref();
 
   private constructor(
     readonly path: string,
@@ -236,6 +244,7 @@ export class FileJournal implements Journal {
     }
     // Entries the disk refused are dropped: the file ends at its last whole line, and a resume redoes what they recorded.
     if (this.trouble) clearTimeout(this.trouble.timer);
+    clearInterval(this.presence);
     const fd = this.fd;
     this.fd = -1;
     closeSync(fd);
@@ -267,8 +276,20 @@ export class FileJournal implements Journal {
   private sync(): void {
     fdatasyncSync(this.fd);
     // A journal unlinked under a live run would take the run's record with it: stop rather than write into nothing.
-    if (fstatSync(this.fd).nlink === 0) throw Object.assign(new Error('the file was deleted while the run was running'), { code: 'ENOENT' });
+    if (fstatSync(this.fd).nlink === 0) throw deletedError();
     this.synced = this.written;
+  }
+
+  private checkPresent(): void {
+    if (this.fd < 0 || this.failure) return;
+    try {
+      if (fstatSync(this.fd).nlink > 0) return;
+    } catch {
+      return; // closed meanwhile
+    }
+    if (this.trouble) clearTimeout(this.trouble.timer);
+    this.trouble = undefined;
+    this.fail(storageError(deletedError(), this.path, 'write the run journal')!);
   }
 
   private startRetrying(error: StorageError): void {

@@ -111,4 +111,16 @@ describe('FileJournal on a disk that refuses writes', () => {
     await expect(journal.writable()).rejects.toMatchObject({ code: 'ENOENT', message: expect.stringContaining('the file was deleted while the run was running') });
     journal.close();
   });
+
+  it('notices the file deleted while nothing is written (a run waiting for a signal)', async () => {
+    const path = join(dir, 'r.jsonl');
+    const events: StorageEvent[] = [];
+    const journal = FileJournal.create(path, { onStorage: (event) => events.push(event) });
+    journal.append({ type: 'a' }, true);
+    rmSync(path);
+    await until(() => events.length > 0, 'the deletion noticed');
+    expect(events).toMatchObject([{ state: 'failed', error: { code: 'ENOENT' } }]);
+    expect(journal.blocked).toBe(true);
+    journal.close();
+  });
 });
