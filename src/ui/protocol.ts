@@ -39,7 +39,7 @@ export interface RunView {
   /** As the runs list shows it: `interrupted` for a run nobody drives now. */
   status: DisplayStatus;
   record: RunRecord;
-  /** The workflow's name and its signals, for the signal form (validated in the page as the run would). */
+  /** The workflow's name and its signals, for the signal form (checked by the server, as the run would, before sending). */
   definition: { name: string; signals: SignalView[] };
   /** The run this one re-runs (its trigger `rerun:<id>` or `rerun:<id>@<step>`), and the step it re-ran from. */
   rerunOf?: { runId: string; from?: string };
@@ -65,4 +65,9 @@ export interface RerunReply {
 /** Every refusal: a status code and this. */
 export interface ErrorReply {
   error: string;
+}
+
+/** POST /api/runs/<id>/check-signal: why the run would refuse the payload, if it would. */
+export interface SignalCheckReply {
+  problem?: string;
 }

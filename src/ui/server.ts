@@ -12,6 +12,7 @@
  *   GET  /runs/<id>/timeline         the `revo history --html` page of the run
  *   GET  /api/runs/<id>/graph.svg    the definition's graph
  *   POST /api/runs/<id>/replay | rerun | signal | cancel   (token, JSON body)
+ *   POST /api/runs/<id>/check-signal  SignalCheckReply: would the run take this payload? (sends nothing)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -23,9 +24,10 @@ import { RunNotFoundError, UsageError } from '../errors.js';
 import { historyExport } from '../history/export.js';
 import { renderTimelinePage } from '../history/html/page.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import { signalProblem } from '../sandboxed/signals.js';
 import { graphSvg } from './graph-svg.js';
 import { guardFor, type Guard } from './guard.js';
-import { DEFAULT_UI_PORT, FILTER_PARAMS, type ReplayReply, type RerunReply, type RunsReply, type RunView } from './protocol.js';
+import { DEFAULT_UI_PORT, FILTER_PARAMS, type ReplayReply, type RerunReply, type RunsReply, type RunView, type SignalCheckReply } from './protocol.js';
 import { runView } from './run-view.js';
 
 export interface UiOptions {
@@ -110,6 +112,13 @@ export async function startUi(revo: Revo, options: UiOptions = {}): Promise<UiSe
         const run = await revo.rerun(id, options);
         return send(response, 200, { runId: run.runId } satisfies RerunReply);
       }
+      case 'check-signal': {
+        // The page asks before it sends: the same words the run would refuse with, and no script compiled in the browser.
+        const name = optionalText(body, 'name');
+        if (name === undefined) throw new UsageError('a signal needs a name');
+        const problem = signalProblem((await revo.history(id)).bundle.definition, name, (body.payload ?? null) as Json);
+        return send(response, 200, (problem === undefined ? {} : { problem }) satisfies SignalCheckReply);
+      }
       case 'signal': {
         const name = optionalText(body, 'name');
         if (name === undefined) throw new UsageError('a signal needs a name');
@@ -121,7 +130,7 @@ export async function startUi(revo: Revo, options: UiOptions = {}): Promise<UiSe
         return send(response, 200, {});
       }
       default:
-        return send(response, 404, { error: `no action "${action}" (replay, rerun, signal or cancel)` });
+        return send(response, 404, { error: `no action "${action}" (replay, rerun, signal, check-signal or cancel)` });
     }
   }
 
@@ -188,8 +197,8 @@ export async function startUi(revo: Revo, options: UiOptions = {}): Promise<UiSe
   };
 }
 
-/** The page loads only its own script and style, talks only to this server, and frames only the timeline. Ajv compiles schemas to functions, hence 'unsafe-eval'. */
-const APP_POLICY = "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The page loads only its own script and style, talks only to this server, and frames only the timeline. */
+const APP_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function page(token: string): string {
   return `<!doctype html>

@@ -67,12 +67,12 @@ describe('revo ui in headless Chromium', () => {
     expect(await page.textContent(`tr[data-run-id="${runs.failed}"]`)).toContain('Unavailable');
 
     await page.selectOption('select[name=status]', 'failed');
-    await page.waitForFunction("document.querySelectorAll('table.runs tbody tr').length === 2");
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
     expect(new Set(await rowIds(page))).toEqual(new Set([runs.failed, runs.hostile]));
     expect(page.url()).toContain('status=failed');
 
     await page.fill('input[name=search]', 'checkout');
-    await page.waitForFunction("document.querySelectorAll('table.runs tbody tr').length === 1");
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(1);
     expect(await rowIds(page)).toEqual([runs.failed]);
 
     await page.fill('input[name=search]', 'no-such-run');
@@ -108,7 +108,7 @@ describe('revo ui in headless Chromium', () => {
     await frame.click('[data-step-key=ship]');
     expect(await frame.textContent('#details pre[data-field=error]')).toContain('no carrier today');
     // The graph is drawn.
-    await page.waitForFunction("document.querySelector('img.graph')?.naturalWidth > 50");
+    await expect.poll(() => page.$eval('img.graph', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(50);
     expect(errors).toEqual([]);
   });
 
@@ -143,7 +143,7 @@ describe('revo ui in headless Chromium', () => {
     await page.goto(fx.ui.url);
 
     await page.selectOption('select[name=status]', 'failed');
-    await page.waitForFunction("document.querySelectorAll('table.runs tbody tr').length === 2");
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
     await page.click(`tr[data-run-id="${fx.runs.failed}"] a`);
     await page.waitForSelector('[data-run-status=failed]');
     expect(await page.getAttribute('tr[data-step-key=ship]', 'data-status')).toBe('failed');
@@ -187,7 +187,7 @@ describe('revo ui in headless Chromium', () => {
     await page.fill('[data-field=by]', 'a');
     await page.selectOption('[data-field=approved]', 'true');
     await page.click('form.signal-form button[type=submit]');
-    await page.waitForFunction("document.querySelector('[data-signal-problem]')?.textContent.includes('/by must NOT have fewer than 2 characters')");
+    await expect.poll(() => page.textContent('[data-signal-problem]')).toContain('/by must NOT have fewer than 2 characters');
     expect(sent()).toBe(0);
 
     await page.fill('[data-field=by]', 'ann');

@@ -25,7 +25,10 @@ describe('revo ui', () => {
     await until(() => /http:\/\/127\.0\.0\.1:\d+\//.test(stdout), 'the URL');
     const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout)![0];
 
-    const page = await (await fetch(url)).text();
+    const served = await fetch(url);
+    // Its own script and style only: no inline script, no eval (the signal form's check runs on the server).
+    expect(served.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    const page = await served.text();
     expect(page).toMatch(/<meta name="revo-token" content="[\w-]{20,}">/);
     expect(page).toContain('<script type="module" src="/app.js">');
     expect((await fetch(new URL('/app.js', url))).status).toBe(200);

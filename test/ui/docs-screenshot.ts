@@ -22,7 +22,8 @@ try {
   await page.waitForSelector('[data-run-status=failed]');
   const frame = (await (await page.waitForSelector('iframe.timeline-frame')).contentFrame())!;
   await frame.click('[data-step-key=ship]');
-  await page.waitForFunction("document.querySelector('img.graph')?.naturalWidth > 50");
+  // Polled from here: the page's CSP allows no eval, which a string predicate would need.
+  while ((await page.$eval('img.graph', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)) <= 50) await page.waitForTimeout(50);
   await page.click('[data-action=replay]');
   await page.click('dialog [data-confirm]');
   await page.waitForSelector('[data-outcome=replay]');

@@ -10,7 +10,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Json } from '../../../interpreter/model.js';
-import type { ReplayReply, RerunReply, RunView } from '../protocol.js';
+import type { ReplayReply, RerunReply, RunView, SignalCheckReply } from '../protocol.js';
 import { post } from './api.js';
 import { SignalForm } from './signal-form.js';
 
@@ -100,8 +100,8 @@ export function useActions(view: RunView | undefined) {
         title: 'Send a signal',
         body: (
           <SignalForm
-            workflow={view.definition.name}
             signals={view.definition.signals}
+            check={async (name: string, payload: Json) => (await post<SignalCheckReply>(path(view.runId, 'check-signal'), { name, payload })).problem}
             send={async (name: string, payload: Json) => {
               await post(path(view.runId, 'signal'), { name, payload });
               finish({ action: 'signal', ok: true, text: `Sent signal ${name}.` });

@@ -1,16 +1,16 @@
 /**
  * The Signal form: one field per property of the signal's JSON Schema (text, number,
  * yes/no, a choice for an enum, JSON for anything else; the whole payload as JSON when
- * the schema is not an object of properties). Before anything is sent the payload is
- * checked exactly as the run will check it (src/sandboxed/signals.ts, with Ajv), and a
- * payload the run would refuse is refused here, with the same words.
+ * the schema is not an object of properties). Before anything is sent the server checks
+ * the payload exactly as the run will (src/sandboxed/signals.ts), and a payload the run
+ * would refuse is refused here, with the same words. The check runs on the server so the
+ * page compiles no schema (its CSP allows no eval).
  *
  * Hooks: form.signal-form [data-signal=<name>]; select[name=signal]; [data-field=<property>]
  * (input, select or textarea), textarea[data-field=""] for a whole payload; [data-signal-problem].
  */
 import { useState } from 'preact/hooks';
-import type { Json, JsonSchema, WorkflowDefinition } from '../../../interpreter/model.js';
-import { signalProblem } from '../../sandboxed/signals.js';
+import type { Json, JsonSchema } from '../../../interpreter/model.js';
 import type { SignalView } from '../protocol.js';
 
 type Kind = 'text' | 'number' | 'integer' | 'boolean' | 'choice' | 'json';
@@ -103,7 +103,7 @@ function payloadOf(fields: Field[] | undefined, values: Record<string, string>):
   return { payload };
 }
 
-export function SignalForm({ workflow, signals, send }: { workflow: string; signals: SignalView[]; send: (name: string, payload: Json) => Promise<void> }) {
+export function SignalForm({ signals, check, send }: { signals: SignalView[]; check: (name: string, payload: Json) => Promise<string | undefined>; send: (name: string, payload: Json) => Promise<void> }) {
   const [chosen, setChosen] = useState(signals[0]!.name);
   const [values, setValues] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string>();
@@ -115,13 +115,12 @@ export function SignalForm({ workflow, signals, send }: { workflow: string; sign
   const submit = async (event: Event) => {
     event.preventDefault();
     const made = payloadOf(fields, values);
-    const definition = { name: workflow, signals: Object.fromEntries(signals.map((s) => [s.name, { ...(s.schema !== undefined && { schema: s.schema }) }])) } as unknown as WorkflowDefinition;
-    const refused = 'problem' in made ? made.problem : signalProblem(definition, signal.name, made.payload);
-    setProblem(refused);
-    if (refused !== undefined || !('payload' in made)) return;
+    if ('problem' in made) return setProblem(made.problem);
     setSending(true);
     try {
-      await send(signal.name, made.payload);
+      const refused = await check(signal.name, made.payload);
+      setProblem(refused);
+      if (refused === undefined) await send(signal.name, made.payload);
     } catch (error) {
       setProblem((error as Error).message);
     } finally {
