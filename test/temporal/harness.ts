@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { inject } from 'vitest';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { Json } from '../../interpreter/model.js';
@@ -83,6 +84,15 @@ export async function temporalEnv(activities: ActivityDefinition[] = []): Promis
 }
 
 /** Polls `condition` every 50 ms for up to `ms`; fails naming `what`. */
+/** The `step` of every activity Temporal has recorded as completed in the run so far (the test activities return `{ step }`). */
+export async function completedActivitySteps(client: Client, workflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  return history.events!.flatMap((e) => {
+    const payload = e.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
+    return payload ? [defaultPayloadConverter.fromPayload<{ output: { step: string } }>(payload).output.step] : [];
+  });
+}
+
 export async function eventually<T>(condition: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {

@@ -6,12 +6,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { testBundle } from '../engine/harness.js';
 import { ACTIVITIES, APPROVAL_WORKFLOW, startWorkerProcess, until, workspace } from '../process-helpers.js';
-import { eventually, temporalCli } from './harness.js';
+import { completedActivitySteps, eventually, temporalCli } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
 const address = inject('temporalAddress');
@@ -52,11 +51,7 @@ describe('revo worker', () => {
     await new Promise((resolve) => first.once('exit', resolve));
     // Completed means completed on Temporal: an activity that finished its work but was
     // killed before reporting it is (rightly) run again.
-    const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
-    const doneBeforeKill = history.events!.flatMap((e) => {
-      const payload = e.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
-      return payload ? [defaultPayloadConverter.fromPayload<{ output: { step: string } }>(payload).output.step] : [];
-    });
+    const doneBeforeKill = await completedActivitySteps(client, handle.workflowId);
     expect(doneBeforeKill.length).toBeGreaterThanOrEqual(1);
     await startWorker(ws, taskQueue);
     expect(await runOutcome(handle)).toMatchObject({ status: 'completed' });

@@ -5,12 +5,12 @@
  * completed before a kill may start again after it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { expect, inject, it } from 'vitest';
 import { runOutcome, startRun } from '../../../src/temporal/client.js';
 import { connectClient, temporalSettings } from '../../../src/temporal/connection.js';
 import { testBundle } from '../../engine/harness.js';
 import { ACTIVITIES, startWorkerProcess, workspace } from '../../process-helpers.js';
+import { completedActivitySteps } from '../../temporal/harness.js';
 import { noFigures, random, report, trialCount } from '../trials.js';
 
 const STEPS = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -43,12 +43,7 @@ it('a worker SIGKILLed at random moments, replaced each time: every run complete
       await new Promise((resolve) => setTimeout(resolve, 200 + rng.int(900)));
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker.once('exit', resolve));
-      const history = await client.workflow.getHandle(handle.workflowId).fetchHistory();
-      const completed = history.events!.flatMap((e) => {
-        const payload = e.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
-        return payload ? [defaultPayloadConverter.fromPayload<{ output: { step: string } }>(payload).output.step] : [];
-      });
-      held.push({ steps: new Set(completed), seen: ws.effects().length });
+      held.push({ steps: new Set(await completedActivitySteps(client, handle.workflowId)), seen: ws.effects().length });
       worker = await startWorkerProcess(ws, address, taskQueue);
     }
     const outcome = await Promise.race([runOutcome(handle), new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), 90_000))]);
