@@ -4,12 +4,11 @@
  * its visibility API, one list newest first. Temporal is asked only when it answers; when
  * it does not, the list says so instead of failing.
  */
-import { statSync } from 'node:fs';
 import { parseDuration } from '../../interpreter/duration.js';
-import type { RunStatus } from '../../interpreter/run.js';
 import { UsageError } from '../errors.js';
-import type { RunRecord } from '../history/record.js';
+import { indexedRun, indexedRuns } from '../local/run-index.js';
 import { readLocalRun } from '../local/stored-run.js';
+import type { RunStore } from '../local/store.js';
 import { between, displayStatus, type DisplayStatus } from '../text.js';
 import type { Revo } from './revo.js';
 
@@ -80,8 +79,8 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
   return rows;
 }
 
-/** The filters every row answers for itself (the local rows' input is searched while reading them). */
-function matches(row: RunSummary & { input?: string }, filter: RunFilter): boolean {
+/** The filters every row answers for itself (the local rows' texts are searched from the index). */
+function matches(row: RunSummary, filter: RunFilter): boolean {
   if (filter.workflow !== undefined && row.workflow !== filter.workflow) return false;
   if (filter.status !== undefined && row.status !== filter.status) return false;
   if (filter.engine !== undefined && !(filter.engine === 'local' ? row.engine === 'local' : row.engine.endsWith('temporal'))) return false;
@@ -91,58 +90,74 @@ function matches(row: RunSummary & { input?: string }, filter: RunFilter): boole
   return true;
 }
 
-/** Filters that need a run's journal read to be answered (without any, the list can stop counting early). */
+/** Whether any filter is given (without one, the runs left out can be counted). */
 function filtered(filter: RunFilter): boolean {
   return Object.entries(filter).some(([key, value]) => key !== 'limit' && value !== undefined);
 }
 
+/**
+ * The local runs, from the run index (src/local/run-index.ts): the rows are filtered
+ * there, and only what can change without the journal changing is asked now: whether a
+ * process still holds a running run, and a handed-over run's record on Temporal.
+ */
 async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: { runId: string; reason: string }[], temporal: { unavailable?: string }): Promise<{ rows: RunSummary[]; more: number }> {
   const { store } = revo;
   const now = new Date().toISOString();
   const rows: RunSummary[] = [];
-  const ids = newestFirst(store.list(), (runId) => store.journalPath(runId));
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (rows.length >= limit) return { rows, more: filtered(filter) ? 1 : ids.length - i };
-    let run: ReturnType<typeof readLocalRun>;
-    try {
-      run = readLocalRun(store, id);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      skipped.push({ runId: id, reason: error.message });
+  const entries = indexedRuns(store);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (rows.length >= limit && !filtered(filter)) return { rows, more: entries.length - i };
+    if (entry.problem !== undefined) {
+      if (rows.length < limit) skipped.push({ runId: entry.runId, reason: entry.problem });
       continue;
     }
-    if (filter.workflow !== undefined && run.record.workflow !== filter.workflow) continue;
-    if (filter.search !== undefined && !searched(filter.search, [id, run.record.workflow, run.record.error?.message, JSON.stringify(run.head.request.input)])) continue;
+    let run = entry.run;
+    if (filter.workflow !== undefined && run.workflow !== filter.workflow) continue;
+    if (filter.search !== undefined && !searched(filter.search, [entry.runId, run.workflow, run.errorMessage, run.input]) && !(run.cut && searchedInFull(store, entry.runId, filter.search))) continue;
     // A run handed over to Temporal goes on there: its record (the local part included) comes from Temporal.
-    const handedOver = run.record.handovers.length > 0;
-    let record: RunRecord = run.record;
-    if (handedOver && temporal.unavailable === undefined) {
+    let onTemporal = false;
+    if (run.handedOver && temporal.unavailable === undefined) {
       try {
-        record = await (await revo.temporalRun(id, run.record.workflow)).record();
+        run = indexedRun(await (await revo.temporalRun(entry.runId, run.workflow)).record(), null);
+        onTemporal = true;
       } catch (error) {
         temporal.unavailable = (error as Error).message.split('\n')[0];
       }
     }
-    const status = handedOver && record === run.record ? 'handed over' : displayStatus(record.status as RunStatus, handedOver || run.holder !== undefined);
-    const durationMs = between(record.startedAt, record.endedAt ?? (status === 'running' ? now : undefined));
+    const holder = !run.handedOver && run.status === 'running' ? store.holder(entry.runId) : undefined;
+    const status = run.handedOver && !onTemporal ? 'handed over' : displayStatus(run.status, run.handedOver || holder !== undefined);
+    const durationMs = between(run.startedAt, run.endedAt ?? (status === 'running' ? now : undefined));
     const row: RunSummary = {
-      runId: record.runId || id,
-      workflow: record.workflow,
-      ...(record.version !== undefined && { version: record.version }),
+      runId: run.runId || entry.runId,
+      workflow: run.workflow,
+      ...(run.version !== undefined && { version: run.version }),
       status,
-      engine: [record.handovers[0]?.from ?? record.engine, ...record.handovers.map((h) => h.to)].join('→'),
-      ...(record.startedAt !== undefined && { startedAt: record.startedAt }),
-      ...(record.endedAt !== undefined && { endedAt: record.endedAt }),
+      engine: run.engine,
+      ...(run.startedAt !== undefined && { startedAt: run.startedAt }),
+      ...(run.endedAt !== undefined && { endedAt: run.endedAt }),
       ...(durationMs !== undefined && { durationMs }),
-      stepsDone: record.steps.filter((s) => (s.status === 'completed' || s.status === 'compensated') && s.kind !== 'branch').length,
-      ...(record.error && { errorType: record.error.type }),
-      ...(record.parent !== undefined && { parent: record.parent }),
-      ...(run.holder !== undefined && { pid: run.holder }),
+      stepsDone: run.stepsDone,
+      ...(run.errorType !== undefined && { errorType: run.errorType }),
+      ...(run.parent !== undefined && { parent: run.parent }),
+      ...(holder !== undefined && { pid: holder }),
     };
-    if (matches(row, filter)) rows.push(row);
+    if (!matches(row, filter)) continue;
+    if (rows.length >= limit) return { rows, more: 1 };
+    rows.push(row);
   }
   return { rows, more: 0 };
+}
+
+/** A search the index's cut texts missed, in the run's whole input and error message. */
+function searchedInFull(store: RunStore, runId: string, needle: string): boolean {
+  try {
+    const run = readLocalRun(store, runId);
+    return searched(needle, [run.record.error?.message, JSON.stringify(run.head.request.input)]);
+  } catch (error) {
+    if (error instanceof UsageError) return false; // removed or damaged since it was indexed
+    throw error;
+  }
 }
 
 /** Temporal's runs of the `revo` workflow type, by its visibility API; `known` are listed already (handed over). */
@@ -181,30 +196,4 @@ export function pointInTime(text: string, now: number = Date.now()): Date | unde
 export function searched(needle: string, texts: (string | undefined)[]): boolean {
   const lower = needle.toLowerCase();
   return texts.some((text) => text !== undefined && text.toLowerCase().includes(lower));
-}
-
-/**
- * Run ids sorted by when the run started, newest first. Ids made by the run store end in
- * their UTC start time (`<workflow>-YYYYMMDD-HHMMSS-xxxx`), so no journal has to be read
- * to sort; an id without one sorts by its journal's last change instead.
- */
-function newestFirst(ids: string[], journalPath: (id: string) => string): string[] {
-  const keyed = ids.map((id, position) => ({ id, position, at: startStamp(id) ?? modified(journalPath(id)) }));
-  keyed.sort((a, b) => b.at - a.at || a.position - b.position);
-  return keyed.map((k) => k.id);
-}
-
-function startStamp(id: string): number | undefined {
-  const m = /-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-[a-z0-9]{4}$/.exec(id);
-  if (!m) return undefined;
-  const at = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  return Number.isFinite(at) ? at : undefined;
-}
-
-function modified(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
 }

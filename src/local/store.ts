@@ -168,8 +168,13 @@ export class RunStore {
     }
   }
 
-  /** Run ids in the dir (those with a journal), newest first by journal mtime. */
-  list(): string[] {
+  /** The index of the runs, a cache `revo runs` reads instead of every journal (run-index.ts). */
+  indexPath(): string {
+    return join(this.runsDir, 'index.json');
+  }
+
+  /** Run ids in the dir (those with a journal), in no order. */
+  ids(): string[] {
     let names: string[];
     try {
       names = readdirSync(this.runsDir);
@@ -177,13 +182,21 @@ export class RunStore {
       if (code(err) === 'ENOENT') return [];
       throw err;
     }
-    const runs: { id: string; mtime: number }[] = [];
+    const ids: string[] = [];
     for (const name of names) {
       if (!name.endsWith(JOURNAL_SUFFIX)) continue;
       const id = name.slice(0, -JOURNAL_SUFFIX.length);
-      if (!RUN_ID.test(id)) continue; // `<id>.inbox.jsonl` and strangers
+      if (RUN_ID.test(id)) ids.push(id); // not `<id>.inbox.jsonl`, nor strangers
+    }
+    return ids;
+  }
+
+  /** Run ids in the dir (those with a journal), newest first by journal mtime. */
+  list(): string[] {
+    const runs: { id: string; mtime: number }[] = [];
+    for (const id of this.ids()) {
       try {
-        runs.push({ id, mtime: statSync(join(this.runsDir, name)).mtimeMs });
+        runs.push({ id, mtime: statSync(this.journalPath(id)).mtimeMs });
       } catch {
         // deleted meanwhile
       }

@@ -34,7 +34,9 @@ are missing. Status is running, interrupted (the journal says running but no pro
 it: continue it with \`revo resume <runId>\`), completed, failed or cancelled. A run
 handed over to Temporal (--engine auto) shows the engine local→temporal and its status as
 Temporal has it (\`handed over\` when Temporal cannot be reached now). STEPS is \`-\` for a
-Temporal run (\`revo history <runId>\` shows them).
+Temporal run (\`revo history <runId>\` shows them). Local runs are read from an index
+($REVO_HOME/runs/index.json), a cache of their journals that rebuilds itself when it is
+missing or stale (docs/running-locally.md#the-run-index).
 
 Exit codes: ${EXIT_CODES.ok} listed (even when there are none); ${EXIT_CODES.usage} bad flags.
 
