@@ -8,6 +8,8 @@ export { Revo } from './api/revo.js';
 export type { EngineChoice, ReplayOptions, ReplayVerdict, RerunOptions, ResumeOptions, RevoOptions, StartOptions, Workflow } from './api/revo.js';
 export type { EngineName, EventsOptions, RunHandle, WaitOptions } from './api/run-handle.js';
 export type { RunFilter, RunList, RunSummary } from './api/list-runs.js';
+export type { ArchiveReport } from './api/archive-runs.js';
+export type { ArchivedRun } from './local/archive.js';
 export type { TemporalOptions } from './api/temporal-connection.js';
 
 // The execution history view (`revo ui`, docs/ui.md).

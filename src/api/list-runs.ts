@@ -5,7 +5,7 @@
  * it does not, the list says so instead of failing.
  */
 import { parseDuration } from '../../interpreter/duration.js';
-import { UsageError } from '../errors.js';
+import { RunNotFoundError, UsageError } from '../errors.js';
 import { indexedRun, indexedRuns } from '../local/run-index.js';
 import { readLocalRun } from '../local/stored-run.js';
 import type { RunStore } from '../local/store.js';
@@ -70,7 +70,10 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
   // Local runs are read for `engine: 'temporal'` too: a handed-over run is on Temporal now.
   const local = await localRuns(revo, filter, limit, skipped, temporal);
   const onTemporal = filter.engine === 'local' ? { rows: [], more: 0 } : await temporalRuns(revo, filter, limit, new Set(local.rows.map((r) => r.runId)), temporal);
-  const all = [...local.rows, ...onTemporal.rows].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  // Archived runs that Temporal does not list (any more, or now): a run it lists is shown as it is there.
+  const listed = new Set([...local.rows, ...onTemporal.rows].map((r) => r.runId));
+  const archived = filter.engine === 'local' ? [] : archivedRuns(revo, filter, listed);
+  const all = [...local.rows, ...onTemporal.rows, ...archived].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
   const rows: RunList = all.slice(0, limit);
   const more = all.length - rows.length + local.more + onTemporal.more;
   if (more > 0) rows.more = more;
@@ -80,10 +83,10 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
 }
 
 /** The filters every row answers for itself (the local rows' texts are searched from the index). */
-function matches(row: RunSummary, filter: RunFilter): boolean {
+export function matches(row: RunSummary, filter: RunFilter): boolean {
   if (filter.workflow !== undefined && row.workflow !== filter.workflow) return false;
   if (filter.status !== undefined && row.status !== filter.status) return false;
-  if (filter.engine !== undefined && !(filter.engine === 'local' ? row.engine === 'local' : row.engine.endsWith('temporal'))) return false;
+  if (filter.engine !== undefined && !(filter.engine === 'local' ? row.engine === 'local' : row.engine.includes('temporal'))) return false;
   if (filter.errorType !== undefined && row.errorType !== filter.errorType) return false;
   if (filter.since !== undefined && (row.startedAt === undefined || row.startedAt < filter.since.toISOString())) return false;
   if (filter.until !== undefined && (row.startedAt === undefined || row.startedAt >= filter.until.toISOString())) return false;
@@ -122,7 +125,11 @@ async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: 
         run = indexedRun(await (await revo.temporalRun(entry.runId, run.workflow)).record(), null);
         onTemporal = true;
       } catch (error) {
-        temporal.unavailable = (error as Error).message.split('\n')[0];
+        const archived = error instanceof RunNotFoundError ? revo.archive.read(entry.runId) : undefined;
+        if (archived) {
+          run = { ...indexedRun(archived, null), engine: `${run.engine} (archived)` };
+          onTemporal = true;
+        } else temporal.unavailable = (error as Error).message.split('\n')[0];
       }
     }
     const holder = !run.handedOver && run.status === 'running' ? store.holder(entry.runId) : undefined;
@@ -147,6 +154,31 @@ async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: 
     rows.push(row);
   }
   return { rows, more: 0 };
+}
+
+/** The archived runs (src/local/archive.ts) that match and are not listed already. */
+function archivedRuns(revo: Revo, filter: RunFilter, listed: Set<string>): RunSummary[] {
+  const rows: RunSummary[] = [];
+  for (const run of revo.archive.rows()) {
+    if (listed.has(run.runId)) continue;
+    if (filter.search !== undefined && !searched(filter.search, [run.runId, run.workflow, run.errorMessage, run.input])) continue;
+    const durationMs = between(run.startedAt, run.endedAt);
+    const row: RunSummary = {
+      runId: run.runId,
+      workflow: run.workflow,
+      ...(run.version !== undefined && { version: run.version }),
+      status: run.status,
+      engine: run.engine,
+      ...(run.startedAt !== undefined && { startedAt: run.startedAt }),
+      ...(run.endedAt !== undefined && { endedAt: run.endedAt }),
+      ...(durationMs !== undefined && { durationMs }),
+      stepsDone: run.stepsDone,
+      ...(run.errorType !== undefined && { errorType: run.errorType }),
+      ...(run.parent !== undefined && { parent: run.parent }),
+    };
+    if (matches(row, filter)) rows.push(row);
+  }
+  return rows;
 }
 
 /** A search the index's cut texts missed, in the run's whole input and error message. */

@@ -23,6 +23,8 @@ import { JournalCorruptError } from '../local/journal.js';
 import { readRunJournal } from '../local/stored-run.js';
 import { findRun, localRunId } from '../local/run-ids.js';
 import { RunLockedError, RunStore } from '../local/store.js';
+import { RunArchive } from '../local/archive.js';
+import type { ArchiveReport } from './archive-runs.js';
 import { journalEvents } from '../sandboxed/facts.js';
 import { listRuns, type RunFilter, type RunList } from './list-runs.js';
 import { LiveEvents, LocalRunHandle } from './local-run-handle.js';
@@ -133,6 +135,8 @@ export interface ReplayVerdict {
 
 export class Revo {
   readonly store: RunStore;
+  /** The records of closed Temporal runs kept under `$REVO_HOME/archive` (docs/history.md#retention-and-the-archive). */
+  readonly archive: RunArchive;
   private readonly temporalConnection: TemporalConnection;
   private readonly activities = new Map<string, ActivityDefinition>(BUILTIN_ACTIVITIES.map((d) => [d.name, d]));
   private readonly given: { modules: string[]; definitions: ActivityDefinition[] } | undefined;
@@ -145,6 +149,7 @@ export class Revo {
 
   constructor(readonly options: RevoOptions = {}) {
     this.store = new RunStore(options.home);
+    this.archive = new RunArchive(options.home);
     this.temporalConnection = new TemporalConnection(options.temporal);
     if (options.activities) {
       const modules = options.activities.filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
@@ -413,6 +418,15 @@ export class Revo {
   /** Runs, newest first (docs/api.md#listruns). */
   listRuns(filter: RunFilter = {}): Promise<RunList> {
     return listRuns(this, filter);
+  }
+
+  /**
+   * Saves the records of the closed Temporal runs that match `filter` into the archive, so
+   * they outlive the namespace's retention (docs/history.md#retention-and-the-archive).
+   */
+  async archiveRuns(filter: Omit<RunFilter, 'limit'> = {}): Promise<ArchiveReport> {
+    const { archiveRuns } = await import('./archive-runs.js');
+    return archiveRuns(this, filter);
   }
 
   // -- resuming ---------------------------------------------------------------------

@@ -7,7 +7,9 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { RunRecord } from '../history/record.js';
 import type { RunOrigin } from '../local/engine.js';
+import { archivedHistory } from '../local/archive.js';
 import { readLocalRun } from '../local/stored-run.js';
+import { RunNotFoundError } from '../errors.js';
 import { localRunId } from '../local/run-ids.js';
 import type { Revo } from './revo.js';
 
@@ -35,6 +37,8 @@ export async function runHistory(revo: Revo, idOrPrefix: string): Promise<RunHis
       try {
         return { runId, ...(await temporalRunHistory(revo, runId)), ...(run.head.origin && { origin: run.head.origin }), held: true, cutOff: false };
       } catch (error) {
+        const archived = error instanceof RunNotFoundError ? revo.archive.read(runId) : undefined;
+        if (archived) return { runId, ...archivedHistory(archived), ...(run.head.origin && { origin: run.head.origin }), held: false, cutOff: false };
         revo.notice(`run ${runId} was handed over to Temporal, which could not be read (${(error as Error).message}); showing the part run locally`);
       }
     }
@@ -48,8 +52,14 @@ export async function runHistory(revo: Revo, idOrPrefix: string): Promise<RunHis
       cutOff: run.cutOff,
     };
   }
-  // A Temporal run is always held: by Temporal itself.
-  return { runId: idOrPrefix, ...(await temporalRunHistory(revo, idOrPrefix)), held: true, cutOff: false };
+  // A Temporal run is always held: by Temporal itself. One Temporal does not answer for may be in the archive.
+  try {
+    return { runId: idOrPrefix, ...(await temporalRunHistory(revo, idOrPrefix)), held: true, cutOff: false };
+  } catch (error) {
+    const archived = error instanceof RunNotFoundError ? revo.archive.read(idOrPrefix) : undefined;
+    if (!archived) throw error;
+    return { runId: idOrPrefix, ...archivedHistory(archived), held: false, cutOff: false };
+  }
 }
 
 /** A Temporal run's record, with the definition it ran and its events (the export of `revo history --json`). */

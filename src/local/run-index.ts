@@ -53,7 +53,7 @@ export interface IndexedRun {
 /** A run in the index: its row, or why its journal cannot be read. */
 export type IndexEntry = { runId: string; run: IndexedRun; problem?: undefined } | { runId: string; run?: undefined; problem: string };
 
-interface StoredEntry {
+export interface StoredEntry {
   /** The run's files when the row was read from them (see fileKey). */
   key: string;
   run?: IndexedRun;
@@ -95,39 +95,53 @@ export function indexedRun(record: RunRecord, input: unknown): IndexedRun {
  * index is written back when anything changed.
  */
 export function indexedRuns(store: RunStore): IndexEntry[] {
-  const path = store.indexPath();
-  const stored = readIndex(path);
-  const fresh: Record<string, StoredEntry> = {};
-  let changed = stored === undefined;
-  const sorted: { entry: IndexEntry; at: number; changed: number }[] = [];
+  const items: { id: string; key: string; changed: number }[] = [];
   for (const runId of store.ids()) {
     // Stat before reading: a row read from files newer than its key is read again next time, never the reverse.
     const journal = statOrUndefined(store.journalPath(runId));
     if (!journal) continue; // removed meanwhile
-    const key = fileKey(journal, statOrUndefined(store.statePath(runId)));
-    let entry = stored?.runs[runId];
-    if (entry?.key !== key || !usable(entry)) {
-      entry = read(store, runId, key);
-      changed = true;
-    }
-    fresh[runId] = entry;
-    const at = (entry.run?.startedAt !== undefined ? Date.parse(entry.run.startedAt) : undefined) ?? idStamp(runId) ?? journal.mtimeMs;
-    sorted.push({ entry: entry.run ? { runId, run: entry.run } : { runId, problem: entry.problem! }, at, changed: journal.mtimeMs });
+    items.push({ id: runId, key: fileKey(journal, statOrUndefined(store.statePath(runId))), changed: journal.mtimeMs });
   }
-  if (stored && Object.keys(stored.runs).some((runId) => !(runId in fresh))) changed = true;
-  if (changed) writeIndex(path, { format: INDEX_FORMAT, runs: fresh });
+  const rows = cachedRows(store.indexPath(), items, (runId) => read(store, runId));
+  const sorted = items.map(({ id, changed }) => {
+    const entry = rows.get(id)!;
+    const at = (entry.run?.startedAt !== undefined ? Date.parse(entry.run.startedAt) : undefined) ?? idStamp(id) ?? changed;
+    return { entry: entry.run ? { runId: id, run: entry.run } : { runId: id, problem: entry.problem! }, at, changed };
+  });
   // Runs started in the same millisecond: the one whose journal changed last first.
   sorted.sort((a, b) => b.at - a.at || b.changed - a.changed || (a.entry.runId < b.entry.runId ? 1 : a.entry.runId > b.entry.runId ? -1 : 0));
   return sorted.map((s) => s.entry);
 }
 
-function read(store: RunStore, runId: string, key: string): StoredEntry {
+/**
+ * The rows of `items` from the cache file at `path`: an item whose key differs from its
+ * cached row's (or that has none) is read with `read`; the file is written back when
+ * anything changed. Shared by the run index and the archive's (src/local/archive.ts).
+ */
+export function cachedRows(path: string, items: readonly { id: string; key: string }[], read: (id: string) => Omit<StoredEntry, 'key'>): Map<string, StoredEntry> {
+  const stored = readIndex(path);
+  const fresh = new Map<string, StoredEntry>();
+  let changed = stored === undefined;
+  for (const { id, key } of items) {
+    let entry = stored?.runs[id];
+    if (entry?.key !== key || !usable(entry)) {
+      entry = { key, ...read(id) };
+      changed = true;
+    }
+    fresh.set(id, entry);
+  }
+  if (stored && Object.keys(stored.runs).some((id) => !fresh.has(id))) changed = true;
+  if (changed) writeIndex(path, { format: INDEX_FORMAT, runs: Object.fromEntries(fresh) });
+  return fresh;
+}
+
+function read(store: RunStore, runId: string): Omit<StoredEntry, 'key'> {
   try {
     const run = readLocalRun(store, runId);
-    return { key, run: indexedRun({ ...run.record, runId: run.record.runId || runId }, run.head.request.input) };
+    return { run: indexedRun({ ...run.record, runId: run.record.runId || runId }, run.head.request.input) };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    return { key, problem: error.message };
+    return { problem: error.message };
   }
 }
 
@@ -139,7 +153,7 @@ function fileKey(journal: Stats, state: Stats | undefined): string {
   return `${journal.size}:${journal.mtimeMs}:${journal.ctimeMs}/${state ? `${state.ino}:${state.size}:${state.mtimeMs}` : '-'}`;
 }
 
-function statOrUndefined(path: string): Stats | undefined {
+export function statOrUndefined(path: string): Stats | undefined {
   return statSync(path, { throwIfNoEntry: false });
 }
 

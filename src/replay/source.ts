@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
-import { UsageError } from '../errors.js';
+import { RunNotFoundError, UsageError } from '../errors.js';
+import type { ArchivedRun } from '../local/archive.js';
 import { HISTORY_FORMAT, type HistoryExport } from '../history/export.js';
 import type { RunOrigin } from '../local/engine.js';
 import { readLocalRun } from '../local/stored-run.js';
@@ -53,7 +54,15 @@ export async function replaySource(revo: Revo, idOrFile: string, options: Source
     };
   }
   const runId = localId ?? idOrFile;
-  const run = await revo.temporalRun(runId);
+  let run: Awaited<ReturnType<Revo['temporalRun']>>;
+  try {
+    run = await revo.temporalRun(runId);
+  } catch (error) {
+    // Temporal does not answer for it (retention deleted it, or it is down): the archive may have it.
+    const archived = error instanceof RunNotFoundError ? revo.archive.read(runId) : undefined;
+    if (!archived) throw error;
+    return archivedSource(runId, archived, local?.head.origin);
+  }
   const { fetchHistories } = await import('../temporal/history.js');
   const [histories, argument] = await Promise.all([fetchHistories(run.client, runId), run.startArgument()]);
   return {
@@ -64,6 +73,21 @@ export async function replaySource(revo: Revo, idOrFile: string, options: Source
     input: argument.input,
     ...(await temporalEvents(runId, histories)),
     ...(local?.head.origin && { origin: local.head.origin }),
+  };
+}
+
+/** An archived Temporal run (docs/history.md#retention-and-the-archive): replayed from its histories as a live one is. */
+async function archivedSource(runId: string, archived: ArchivedRun, origin: RunOrigin | undefined): Promise<ReplaySource> {
+  const { historyFromJSON } = await import('@temporalio/common/lib/proto-utils.js');
+  const histories = archived.archive.histories.map(({ runId: id, history }) => ({ runId: id, history: historyFromJSON(history) }));
+  return {
+    label: `run ${runId} (archived Temporal history${histories.length > 1 ? `, ${histories.length} runs through continue-as-new` : ''})`,
+    runId,
+    engine: 'temporal',
+    bundle: archived.bundle,
+    input: archived.archive.input,
+    ...(await temporalEvents(runId, histories)),
+    ...(origin && { origin }),
   };
 }
 

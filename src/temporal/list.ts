@@ -10,16 +10,16 @@ import { REVO_ERROR_TYPE } from '../sandboxed/visibility.js';
 import { WORKFLOW_TYPE } from '../sandboxed/workflow/contract.js';
 import { between, type DisplayStatus } from '../text.js';
 
-/** How many executions one listing reads at most (visibility is paged; a list is a look, not an export). */
+/** How many executions one listing reads at most (visibility is paged; a list is a look, not an export; the archive reads them all). */
 const MOST_READ = 1_000;
 
-export async function listTemporalRuns(client: Client, filter: RunFilter, limit: number, keep: (row: RunSummary) => boolean): Promise<{ rows: RunSummary[]; more: number }> {
+export async function listTemporalRuns(client: Client, filter: RunFilter, limit: number, keep: (row: RunSummary) => boolean, mostRead = MOST_READ): Promise<{ rows: RunSummary[]; more: number }> {
   const rows: RunSummary[] = [];
   const seen = new Set<string>();
   let more = 0;
   let read = 0;
   for await (const execution of client.workflow.list({ query: visibilityQuery(filter) })) {
-    if (++read > MOST_READ) break;
+    if (++read > mostRead) break;
     // Continue-as-new makes one execution per part: the newest stands for the run.
     if (seen.has(execution.workflowId)) continue;
     seen.add(execution.workflowId);

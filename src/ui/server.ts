@@ -148,7 +148,11 @@ export async function startUi(revo: Revo, options: UiOptions = {}): Promise<UiSe
 
   /** A `run` event now and after each change (a burst of events makes one), then `end` once the run has ended. */
   async function streamRun(response: ServerResponse, id: string): Promise<void> {
-    const handle = await revo.getRun(id);
+    // An archived run Temporal no longer has (docs/history.md#retention-and-the-archive) has ended: its view, once.
+    const handle = await revo.getRun(id).catch((error: unknown) => {
+      if (error instanceof RunNotFoundError && revo.archive.has(id)) return undefined;
+      throw error;
+    });
     const stream = openStream(response, streams.signal);
     let last = '';
     const refresh = async () => {
@@ -174,7 +178,7 @@ export async function startUi(revo: Revo, options: UiOptions = {}): Promise<UiSe
     };
     try {
       await refresh();
-      for await (const _event of handle.events({ signal: stream.signal })) changed();
+      if (handle) for await (const _event of handle.events({ signal: stream.signal })) changed();
       while (refreshing) await refreshing;
       await refresh();
       stream.send('end', '{}');

@@ -8,6 +8,7 @@ import { useColor, write } from '../output.js';
 /** The flags: the API's filters, as commander parses them. */
 interface RunsOptions extends TemporalFlags, Omit<RunFilter, 'limit'> {
   json?: boolean;
+  archive?: boolean;
   limit: number;
 }
 
@@ -25,6 +26,7 @@ export function runsCommand(): Command {
     .option('--since <when>', 'only runs started since then: a duration back from now (2h, 7d) or a date (2026-12-01, an ISO time)', pointInTime)
     .option('--until <when>', 'only runs started before then (same forms as --since)', pointInTime)
     .option('--search <text>', 'only runs whose id, workflow or error message contains the text (local runs: their input too)')
+    .option('--archive', 'first save the records of the closed Temporal runs that match the filters into $REVO_HOME/archive, so they outlive Temporal\'s retention (docs/history.md#retention-and-the-archive)')
     .addHelpText(
       'after',
       `
@@ -34,7 +36,11 @@ are missing. Status is running, interrupted (the journal says running but no pro
 it: continue it with \`revo resume <runId>\`), completed, failed or cancelled. A run
 handed over to Temporal (--engine auto) shows the engine local→temporal and its status as
 Temporal has it (\`handed over\` when Temporal cannot be reached now). STEPS is \`-\` for a
-Temporal run (\`revo history <runId>\` shows them). Local runs are read from an index
+Temporal run (\`revo history <runId>\` shows them). With --archive, every closed Temporal
+run that matches the filters (not only the first --limit) is saved into $REVO_HOME/archive
+unless it is there already; once Temporal has deleted a run, the list shows it from there
+with the engine \`temporal (archived)\`, and history, replay, rerun and ui find it there
+(docs/history.md#retention-and-the-archive). Local runs are read from an index
 ($REVO_HOME/runs/index.json), a cache of their journals that rebuilds itself when it is
 missing or stale (docs/running-locally.md#the-run-index).
 
@@ -45,6 +51,7 @@ Examples:
   revo runs --workflow order-fulfilment --limit 5
   revo runs --status failed --since 24h --error-type PaymentDeclined
   revo runs --engine temporal --search o-1234
+  revo runs --archive --engine temporal
   revo runs --json | jq -r '.[] | select(.status == "interrupted") | .runId'`,
     )
     .action(async (options: RunsOptions) => {
@@ -52,7 +59,16 @@ Examples:
       const revo = cliRevo(options, terminal());
       const { json: _json, limit, workflow, status, engine, errorType, since, until, search } = options;
       const filter = { limit, workflow, status, engine, errorType, since, until, search };
-      const rows = await revo.listRuns(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined))).finally(() => revo.close());
+      const given = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+      const rows = await (async () => {
+        if (options.archive) {
+          const { limit: _limit, ...which } = given;
+          const report = await revo.archiveRuns(which);
+          for (const { runId, reason } of report.failed) process.stderr.write(`revo: could not archive run ${runId}: ${reason}\n`);
+          process.stderr.write(`revo: archived ${report.archived.length} closed Temporal run${report.archived.length === 1 ? '' : 's'} into ${report.dir}${report.already.length > 0 ? ` (${report.already.length} archived already)` : ''}\n`);
+        }
+        return revo.listRuns(given);
+      })().finally(() => revo.close());
       for (const { runId, reason } of rows.skipped ?? []) process.stderr.write(`revo: skipping run ${runId}: ${reason}\n`);
       if (rows.temporalUnavailable) process.stderr.write(`revo: ${rows.temporalUnavailable}; runs on Temporal are not listed, and the status of runs handed over to it is unknown\n`);
       if (options.json) {
