@@ -3,7 +3,8 @@
  * (docs/history.md#retention-and-the-archive): `Revo.archiveRuns` / `revo runs --archive`
  * saves closed runs (not running ones, and not twice); after the run is deleted on
  * Temporal, as retention does, it is still listed (engine `temporal (archived)`), shown,
- * replayed (through Temporal's determinism check), re-run and re-run from a step.
+ * replayed (through Temporal's determinism check), re-run and re-run from a step, and
+ * shown by `revo ui`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Revo } from '../../src/index.js';
+import { startUi } from '../../src/ui/server.js';
+import type { RunsReply } from '../../src/ui/protocol.js';
 import { testActivity } from '../engine/harness.js';
 import { eventually, temporalEnv, type TemporalTestEnv } from './harness.js';
 
@@ -104,6 +107,19 @@ describe('the archive of closed Temporal runs', () => {
     await expect(fromShip.result()).resolves.toEqual({ order: 'o-77' });
     expect(charge.count).toBe(charged + 1); // charge answered from the archived run
     expect((await fromShip.record()).steps.find((s) => s.key === 'charge')).toMatchObject({ reused: true });
+
+    // `revo ui`: the list, the run view and its stream, which ends at once: the run has ended.
+    const ui = await startUi(revo, { port: 0 });
+    try {
+      const runs = (await (await fetch(new URL(`api/runs?workflow=${name}`, ui.url))).json()) as RunsReply;
+      expect(runs.runs.find((r) => r.runId === run.runId)).toMatchObject({ engine: 'temporal (archived)' });
+      const view = (await (await fetch(new URL(`api/runs/${run.runId}`, ui.url))).json()) as { record: { status: string } };
+      expect(view.record.status).toBe('completed');
+      const stream = await (await fetch(new URL(`api/runs/${run.runId}/stream`, ui.url))).text();
+      expect(stream).toMatch(/^event: run\n[\s\S]*event: end\n/);
+    } finally {
+      await ui.close();
+    }
 
     // The CLI: `revo runs --archive` says what it did; `revo history` reads the archive.
     const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--address', env.settings.address], { cwd: dir, env: { ...process.env, REVO_HOME: join(dir, '.revo'), NO_COLOR: '1' }, encoding: 'utf8' });
