@@ -4,7 +4,7 @@
  * saves closed runs (not running ones, and not twice); after the run is deleted on
  * Temporal, as retention does, it is still listed (engine `temporal (archived)`), shown,
  * replayed (through Temporal's determinism check), re-run and re-run from a step, and
- * shown by `revo ui`.
+ * shown by `revo ui`; a run handed over from the local engine keeps its Temporal part.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Revo } from '../../src/index.js';
 import { startUi } from '../../src/ui/server.js';
 import type { RunsReply } from '../../src/ui/protocol.js';
-import { testActivity } from '../engine/harness.js';
+import { BUILTIN_ACTIVITIES } from '../../src/activities/builtins/index.js';
+import { continueOnTemporal } from '../../src/auto/handover.js';
+import { LocalEngine } from '../../src/local/engine.js';
+import { runOutcome } from '../../src/temporal/client.js';
+import { testActivity, testBundle } from '../engine/harness.js';
 import { eventually, temporalEnv, type TemporalTestEnv } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
@@ -49,6 +53,24 @@ afterAll(async () => {
   await env?.close();
 });
 
+/** A run of `flow(name)` started locally and handed over to Temporal after its first step, which completes there. */
+async function handedOverRun(name: string): Promise<string> {
+  let handing: Promise<boolean> | undefined;
+  const engine = new LocalEngine({
+    activities: new Map([...BUILTIN_ACTIVITIES, charge, ship].map((d) => [d.name, d])),
+    store: revo.store,
+    onEvent: (local, event) => {
+      if (event.type === 'step.completed' && !handing) handing = local.handOver('temporal', 'test');
+    },
+  });
+  const local = engine.start({ bundle: testBundle(flow(name), { activities: [charge, ship] }), input: { order: 'o-handed' } });
+  await eventually(async () => handing, 'the hand-over to begin');
+  expect(await handing).toBe(true);
+  const { handle } = await continueOnTemporal(env.client, env.settings, revo.store, local.runId);
+  expect(await runOutcome(handle)).toMatchObject({ status: 'completed' });
+  return local.runId;
+}
+
 describe('the archive of closed Temporal runs', () => {
   it('keeps a run listed, viewable, replayable and re-runnable after Temporal deleted it', async () => {
     const name = `archived-${Date.now()}`;
@@ -59,26 +81,37 @@ describe('the archive of closed Temporal runs', () => {
     const waiting = await revo.start(file, { input: { order: 'wait' }, engine: 'temporal' });
     await eventually(async () => (await revo.listRuns({ workflow: name })).length === 2, 'both runs in visibility');
 
+    const handedOver = await handedOverRun(name);
+    await eventually(async () => (await revo.listRuns({ workflow: name })).some((r) => r.runId === handedOver && r.engine === 'local→temporal' && r.status === 'completed'), 'the handed-over run completed');
+
     // Closed runs only, and each once.
     const first = await revo.archiveRuns({ workflow: name });
-    expect(first).toMatchObject({ archived: [run.runId], already: [], failed: [] });
+    expect(first).toMatchObject({ already: [], failed: [] });
+    expect([...first.archived].sort()).toEqual([run.runId, handedOver].sort());
     const archivedFile = revo.archive.path(run.runId);
     const written = statSync(archivedFile).mtimeMs;
-    expect(await revo.archiveRuns({ workflow: name })).toMatchObject({ archived: [], already: [run.runId], failed: [] });
+    expect(await revo.archiveRuns({ workflow: name })).toMatchObject({ archived: [], already: expect.arrayContaining([run.runId, handedOver]), failed: [] });
     expect(statSync(archivedFile).mtimeMs).toBe(written);
     // While Temporal has it, it is listed once, as Temporal has it.
     const live = await revo.listRuns({ workflow: name });
     expect(live.filter((r) => r.runId === run.runId)).toEqual([expect.objectContaining({ engine: 'temporal', status: 'completed' })]);
     const recordBefore = (await revo.history(run.runId)).record;
 
-    // Retention deletes it.
-    await env.client.workflowService.deleteWorkflowExecution({ namespace: env.settings.namespace, workflowExecution: { workflowId: run.runId } });
-    // The server deletes it in the background: on the dev server, within about a minute.
-    await eventually(async () => env.client.workflow.getHandle(run.runId).describe().then(() => false, () => true), 'the run to be deleted', 150_000);
-    await eventually(async () => {
-      for await (const _execution of env.client.workflow.list({ query: `WorkflowId = "${run.runId}"` })) return false;
-      return true;
-    }, 'the run to leave visibility');
+    const handedOverBefore = (await revo.history(handedOver)).record;
+    expect(handedOverBefore.steps.map((s) => s.key)).toContain('ship'); // the part run on Temporal
+
+    // Retention deletes them.
+    for (const workflowId of [run.runId, handedOver]) {
+      await env.client.workflowService.deleteWorkflowExecution({ namespace: env.settings.namespace, workflowExecution: { workflowId } });
+    }
+    for (const workflowId of [run.runId, handedOver]) {
+      // The server deletes in the background: on the dev server, within about a minute.
+      await eventually(async () => env.client.workflow.getHandle(workflowId).describe().then(() => false, () => true), `${workflowId} to be deleted`, 150_000);
+      await eventually(async () => {
+        for await (const _execution of env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) return false;
+        return true;
+      }, `${workflowId} to leave visibility`);
+    }
 
     const listed = await eventually(async () => {
       const rows = await revo.listRuns({ workflow: name });
@@ -87,6 +120,12 @@ describe('the archive of closed Temporal runs', () => {
     expect(listed.filter((r) => r.runId === run.runId)).toEqual([expect.objectContaining({ status: 'completed', engine: 'temporal (archived)', workflow: name, stepsDone: 3 })]);
     expect((await revo.listRuns({ workflow: name, engine: 'temporal', search: 'o-77' })).map((r) => r.runId)).toEqual([run.runId]);
     expect(await revo.listRuns({ workflow: name, engine: 'local' })).toHaveLength(0);
+
+    // The run handed over: its local row, with Temporal's part from the archive.
+    const handedOverRows = await revo.listRuns({ workflow: name, search: handedOver });
+    expect(handedOverRows.temporalUnavailable).toBeUndefined();
+    expect(handedOverRows.find((r) => r.runId === handedOver)).toMatchObject({ engine: 'local→temporal (archived)', status: 'completed', stepsDone: 3 });
+    expect((await revo.history(handedOver)).record).toEqual(handedOverBefore);
 
     const history = await revo.history(run.runId);
     expect(history.record).toEqual(recordBefore);
