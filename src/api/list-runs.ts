@@ -71,7 +71,7 @@ export async function listRuns(revo: Revo, filter: RunFilter = {}): Promise<RunL
   const local = await localRuns(revo, filter, limit, skipped, temporal);
   const onTemporal = filter.engine === 'local' ? { rows: [], more: 0 } : await temporalRuns(revo, filter, limit, new Set(local.rows.map((r) => r.runId)), temporal);
   // Archived runs that Temporal does not list (any more, or now): a run it lists is shown as it is there.
-  const listed = new Set([...local.rows, ...onTemporal.rows].map((r) => r.runId));
+  const listed = new Set([...local.ids, ...onTemporal.rows.map((r) => r.runId)]);
   const archived = filter.engine === 'local' ? [] : archivedRuns(revo, filter, listed);
   const all = [...local.rows, ...onTemporal.rows, ...archived].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
   const rows: RunList = all.slice(0, limit);
@@ -103,14 +103,16 @@ function filtered(filter: RunFilter): boolean {
  * there, and only what can change without the journal changing is asked now: whether a
  * process still holds a running run, and a handed-over run's record on Temporal.
  */
-async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: { runId: string; reason: string }[], temporal: { unavailable?: string }): Promise<{ rows: RunSummary[]; more: number }> {
+async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: { runId: string; reason: string }[], temporal: { unavailable?: string }): Promise<{ rows: RunSummary[]; more: number; ids: string[] }> {
   const { store } = revo;
   const now = new Date().toISOString();
   const rows: RunSummary[] = [];
   const entries = indexedRuns(store);
+  // Every local run, listed or not: the archive's copy of a run handed over is never a row of its own.
+  const ids = entries.map((e) => e.runId);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    if (rows.length >= limit && !filtered(filter)) return { rows, more: entries.length - i };
+    if (rows.length >= limit && !filtered(filter)) return { rows, more: entries.length - i, ids };
     if (entry.problem !== undefined) {
       if (rows.length < limit) skipped.push({ runId: entry.runId, reason: entry.problem });
       continue;
@@ -150,10 +152,10 @@ async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: 
       ...(holder !== undefined && { pid: holder }),
     };
     if (!matches(row, filter)) continue;
-    if (rows.length >= limit) return { rows, more: 1 };
+    if (rows.length >= limit) return { rows, more: 1, ids };
     rows.push(row);
   }
-  return { rows, more: 0 };
+  return { rows, more: 0, ids };
 }
 
 /** The archived runs (src/local/archive.ts) that match and are not listed already. */
