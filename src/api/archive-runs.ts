@@ -23,7 +23,7 @@ export interface ArchiveReport {
 export async function archiveRuns(revo: Revo, filter: Omit<RunFilter, 'limit'> = {}): Promise<ArchiveReport> {
   const report: ArchiveReport = { archived: [], already: [], failed: [], dir: revo.archive.dir };
   const client = await revo.temporal.connect().catch((error: unknown) => {
-    throw error instanceof TemporalUnavailableError ? new TemporalUnavailableError(`${error.message}; nothing was archived`) : error;
+    throw error instanceof TemporalUnavailableError ? new TemporalUnavailableError(`nothing was archived: ${error.message}`) : error;
   });
   const [{ listTemporalRuns }, { archivedRunOf }] = await Promise.all([import('../temporal/list.js'), import('../temporal/archive.js')]);
   const closed = await listTemporalRuns(client, filter, Number.MAX_SAFE_INTEGER, (row) => row.status !== 'running' && matches(row, filter), Number.POSITIVE_INFINITY);

@@ -44,7 +44,7 @@ with the engine \`temporal (archived)\`, and history, replay, rerun and ui find 
 ($REVO_HOME/runs/index.json), a cache of their journals that rebuilds itself when it is
 missing or stale (docs/running-locally.md#the-run-index).
 
-Exit codes: ${EXIT_CODES.ok} listed (even when there are none); ${EXIT_CODES.usage} bad flags.
+Exit codes: ${EXIT_CODES.ok} listed (even when there are none); ${EXIT_CODES.usage} bad flags, or --archive when Temporal cannot be reached (nothing is archived).
 
 Examples:
   revo runs
