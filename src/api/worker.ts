@@ -7,6 +7,9 @@ import { resolve } from 'node:path';
 import { loadActivityMap } from '../activities/modules.js';
 import type { ActivityDefinition } from '../activities/types.js';
 import type { Registration } from '../temporal/search-attributes.js';
+import { parseListenAddress } from '../telemetry/address.js';
+import type { Worker } from '@temporalio/worker';
+import { startTelemetryServer } from '../telemetry/server.js';
 import { TemporalConnection, type TemporalOptions } from './temporal-connection.js';
 
 export interface WorkerOptions {
@@ -15,7 +18,20 @@ export interface WorkerOptions {
   temporal?: TemporalOptions;
   /** How the worker names itself to Temporal (default: the SDK's `pid@host`). */
   identity?: string;
+  /**
+   * After `shutdown()`, how long activities in flight may run on before they are cancelled
+   * (they see it as `context.signal`; docs/temporal.md#running-workers). Default 30 s.
+   */
+  shutdownGraceMs?: number;
+  /**
+   * Serve `/metrics`, `/healthz` and `/readyz` on this address (`host:port`, or a port on
+   * 127.0.0.1; port 0 takes a free one) while the worker runs (docs/temporal.md#metrics).
+   */
+  metrics?: string;
 }
+
+/** The default of `shutdownGraceMs`. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 
 export interface RevoWorker {
   readonly taskQueue: string;
@@ -28,30 +44,59 @@ export interface RevoWorker {
    * could not and the command that does it (runs work either way, unsearchable).
    */
   readonly searchAttributes: Registration;
-  /** Polls until `shutdown()`; then activities in flight finish, and the connection closes. */
+  /** Where `/metrics`, `/healthz` and `/readyz` are served (with the port it got), when asked for. */
+  readonly metricsAddress?: string;
+  /** The SDK worker's state: `RUNNING` while it polls, then `STOPPING`, `DRAINING`… */
+  readonly state: string;
+  /** Polls until `shutdown()`; then activities in flight finish (within the grace), and the connection and the metrics endpoint close. */
   run(): Promise<void>;
   shutdown(): void;
 }
 
 export async function createWorker(options: WorkerOptions = {}): Promise<RevoWorker> {
+  // A bad --metrics address is refused before anything connects.
+  const metricsAt = options.metrics === undefined ? undefined : parseListenAddress(options.metrics);
   const settings = await new TemporalConnection(options.temporal).settings();
   const modules = (options.activities ?? []).filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
   const activities = await loadActivityMap(modules);
   for (const d of options.activities ?? []) if (typeof d !== 'string') activities.set(d.name, d);
-  const [{ connectWorker }, { createWorker: create }, { registerSearchAttributes }] = await Promise.all([
+  const [{ connectWorker }, { createWorker: create }, { registerSearchAttributes }, sdkRuntime] = await Promise.all([
     import('../temporal/connection.js'),
     import('../temporal/worker.js'),
     import('../temporal/search-attributes.js'),
+    import('../temporal/sdk-runtime.js'),
   ]);
-  const connection = await connectWorker(settings);
-  let worker;
+  // The SDK's own metrics need its runtime installed with an exporter, before the connection.
+  if (metricsAt) await sdkRuntime.installSdkRuntimeWithMetrics();
+  // The endpoint listens first, so a busy address is refused before anything else starts;
+  // it is not ready until the worker polls.
+  let made: Worker | undefined;
+  const endpoint = metricsAt
+    ? await startTelemetryServer({
+        address: metricsAt,
+        readiness: () => ({ ready: made?.getState() === 'RUNNING', state: made?.getState() ?? 'STARTING' }),
+        metrics: () => sdkRuntime.sdkMetricsText(),
+      })
+    : undefined;
+  const connection = await connectWorker(settings).catch(async (error: unknown) => {
+    await endpoint?.close();
+    throw error;
+  });
   try {
-    worker = await create({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: activities.values(), ...(options.identity && { identity: options.identity }) });
+    made = await create({
+      connection,
+      namespace: settings.namespace,
+      taskQueue: settings.taskQueue,
+      activities: activities.values(),
+      shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      ...(options.identity && { identity: options.identity }),
+    });
   } catch (error) {
     await connection.close();
+    await endpoint?.close();
     throw error;
   }
-  const made = worker;
+  const worker = made;
   const searchAttributes = await registerSearchAttributes(connection.operatorService, settings.namespace).catch(
     (error: Error): Registration => ({ problem: error.message.split('\n')[0]!, command: 'temporal operator search-attribute create --help' }),
   );
@@ -61,15 +106,20 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
     namespace: settings.namespace,
     address: settings.address,
     activities: [...activities.keys()].sort(),
+    ...(endpoint && { metricsAddress: endpoint.address }),
+    get state() {
+      return worker.getState();
+    },
     async run() {
       try {
-        await made.run();
+        await worker.run();
       } finally {
+        await endpoint?.close();
         await connection.close();
       }
     },
     shutdown() {
-      if (made.getState() === 'RUNNING') made.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
     },
   };
 }

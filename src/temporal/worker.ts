@@ -14,6 +14,8 @@ export interface RevoWorkerOptions {
   taskQueue: string;
   activities: Iterable<ActivityDefinition>;
   identity?: string;
+  /** How long activities in flight may finish after `shutdown()` before they are cancelled (the SDK's default: none). */
+  shutdownGraceMs?: number;
 }
 
 export function createWorker(options: RevoWorkerOptions): Promise<Worker> {
@@ -22,6 +24,7 @@ export function createWorker(options: RevoWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.identity && { identity: options.identity }),
+    ...(options.shutdownGraceMs !== undefined && { shutdownGraceTime: options.shutdownGraceMs }),
     workflowBundle: workflowBundle(),
     activities: temporalActivities(options.activities),
     // The activity wrapper heartbeats every second so that a cancellation reaches a running
