@@ -8,8 +8,9 @@ const ROOT = join(import.meta.dirname, '..');
 const PURE_FOLDERS = [
   // The interpreter: only its own modules and JSON Logic.
   { folder: 'interpreter', packages: new Set(['json-logic-js']), within: ['interpreter'] },
-  // The engine core and the workflow: the interpreter, the SDK's sandbox-safe packages, and ajv for schema checks.
-  { folder: 'src/sandboxed', packages: new Set(['json-logic-js', 'ajv', '@temporalio/workflow', '@temporalio/common']), within: ['interpreter', 'src/sandboxed'] },
+  // The engine core and the workflow: the interpreter, the SDK's sandbox-safe packages, ajv for schema checks,
+  // and the OpenTelemetry API for spans (no-op unless the worker traces).
+  { folder: 'src/sandboxed', packages: new Set(['json-logic-js', 'ajv', '@temporalio/workflow', '@temporalio/common', '@opentelemetry/api']), within: ['interpreter', 'src/sandboxed'] },
 ];
 
 function importsOf(source: string): string[] {

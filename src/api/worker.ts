@@ -9,6 +9,7 @@ import type { ActivityDefinition } from '../activities/types.js';
 import type { Registration } from '../temporal/search-attributes.js';
 import { parseListenAddress } from '../telemetry/address.js';
 import type { Worker } from '@temporalio/worker';
+import { revoMetrics } from '../telemetry/metrics.js';
 import { startTelemetryServer } from '../telemetry/server.js';
 import { TemporalConnection, type TemporalOptions } from './temporal-connection.js';
 
@@ -75,7 +76,8 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
     ? await startTelemetryServer({
         address: metricsAt,
         readiness: () => ({ ready: made?.getState() === 'RUNNING', state: made?.getState() ?? 'STARTING' }),
-        metrics: () => sdkRuntime.sdkMetricsText(),
+        // The SDK's worker metrics, then Revo's (src/telemetry/metrics.ts).
+        metrics: async () => (await sdkRuntime.sdkMetricsText()) + revoMetrics.text(),
       })
     : undefined;
   const connection = await connectWorker(settings).catch(async (error: unknown) => {

@@ -5,7 +5,9 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { ActivityDefinition } from '../activities/types.js';
 import { temporalActivities } from './activities.js';
-import { HISTORY_SINK } from '../sandboxed/workflow/contract.js';
+import { HISTORY_SINK, METRICS_SINK } from '../sandboxed/workflow/contract.js';
+import type { MetricFact } from '../sandboxed/telemetry.js';
+import { revoMetrics } from '../telemetry/metrics.js';
 import { workflowBundle } from './workflow-code.js';
 
 export interface RevoWorkerOptions {
@@ -31,6 +33,7 @@ export function createWorker(options: RevoWorkerOptions): Promise<Worker> {
     // activity promptly (Temporal delivers it in a heartbeat's answer); the SDK's default would hold them 30 s.
     defaultHeartbeatThrottleInterval: '1s',
     // The run record is rebuilt by replaying a history (history.ts); a live worker keeps no copy.
-    sinks: { [HISTORY_SINK]: { event: { fn: () => {} } } },
+    // Revo's metric facts leave the sandbox here; sinks are not called on replay, so nothing counts twice.
+    sinks: { [HISTORY_SINK]: { event: { fn: () => {} } }, [METRICS_SINK]: { fact: { fn: (_info, fact: MetricFact) => revoMetrics.record(fact) } } },
   });
 }

@@ -152,3 +152,56 @@ describe('revo worker: a bad --metrics address', () => {
     }
   });
 });
+
+/** The value of one sample line of a Prometheus text (0 when absent). */
+function sample(text: string, name: string, labels: Record<string, string>): number {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = (match[2] ?? '').split(',');
+    if (wanted.every((w) => have.includes(w))) return Number(match[3]);
+  }
+  return 0;
+}
+
+describe('revo worker --metrics: /metrics', () => {
+  it("serves the SDK's worker metrics and Revo's counters and histograms, which move with the runs", async () => {
+    const ws = workspace({ 'activities.mjs': ACTIVITIES });
+    const taskQueue = unique('metrics');
+    const worker = await startWorker(ws, taskQueue);
+    await eventually(() => get(`${worker.endpoint}/readyz`), (r) => r.status === 200, 'readiness');
+    const before = await get(`${worker.endpoint}/metrics`);
+    expect(before.status).toBe(200);
+    expect(sample(before.text, 'revo_steps_completed_total', { workflow: 'counted' })).toBe(0);
+
+    const { settings, client: c } = await client(taskQueue);
+    const counted = `revo: 1\nname: counted\ndefaults: { retry: { initialInterval: 100ms } }\nsteps:\n  - { id: first, call: test.slow, with: { ms: 10 } }\n  - { id: retried, call: test.flaky }\n  - { id: pause, sleep: 10ms }\n`;
+    const saga = `revo: 1\nname: saga\nsteps:\n  - id: book\n    call: test.slow\n    with: { ms: 10 }\n    compensate:\n      - { id: unbook, call: test.slow, with: { ms: 10 } }\n  - { id: boom, call: test.broken }\n`;
+    const start = (yaml: string) => startRun(c, settings, { bundle: testBundle(yaml, { validate: false }), input: null, trigger: { by: 'test', input: null } });
+    const outcomes = await Promise.all([start(counted), start(counted), start(saga)].map(async (h) => runOutcome(await h)));
+    expect(outcomes.map((o) => o.status)).toEqual(['completed', 'completed', 'failed']);
+
+    // Sinks reach the worker's process after the workflow task: wait for the last count to land.
+    const { text } = await eventually(() => get(`${worker.endpoint}/metrics`), (r) => sample(r.text, 'revo_runs_finished_total', { workflow: 'saga', outcome: 'failed' }) === 1, 'the counts');
+    // The SDK core's own metrics, from its Prometheus exporter.
+    expect(text).toMatch(/^temporal_\w+/m);
+    expect(text).toContain(`task_queue="${taskQueue}"`);
+    // Revo's, by workflow, step kind and activity.
+    expect(sample(text, 'revo_steps_completed_total', { workflow: 'counted', kind: 'call', activity: 'test.slow' })).toBe(2);
+    expect(sample(text, 'revo_steps_completed_total', { workflow: 'counted', kind: 'call', activity: 'test.flaky' })).toBe(2);
+    expect(sample(text, 'revo_steps_completed_total', { workflow: 'counted', kind: 'sleep', activity: '' })).toBe(2);
+    expect(sample(text, 'revo_activity_attempts_total', { workflow: 'counted', activity: 'test.flaky' })).toBe(4);
+    expect(sample(text, 'revo_activity_attempts_total', { workflow: 'counted', activity: 'test.slow' })).toBe(2);
+    expect(sample(text, 'revo_step_duration_seconds_count', { workflow: 'counted', kind: 'call' })).toBe(4);
+    expect(sample(text, 'revo_step_duration_seconds_bucket', { workflow: 'counted', kind: 'call', le: '+Inf' })).toBe(4);
+    expect(sample(text, 'revo_steps_failed_total', { workflow: 'saga', kind: 'call', activity: 'test.broken' })).toBe(1);
+    expect(sample(text, 'revo_compensations_total', { workflow: 'saga', outcome: 'completed' })).toBe(1);
+    expect(sample(text, 'revo_runs_finished_total', { workflow: 'counted', outcome: 'completed' })).toBe(2);
+    expect(text).toContain('# TYPE revo_step_duration_seconds histogram');
+
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    await c.connection.close();
+  });
+});

@@ -9,6 +9,7 @@ import type { Json } from '../../../interpreter/model.js';
 import type { EffectiveRetry } from '../../../interpreter/options.js';
 import type { BufferedSignal } from '../../../interpreter/signals.js';
 import type { JournalEntry } from '../facts.js';
+import type { MetricFact } from '../telemetry.js';
 import type { ReusePlan } from '../reuse.js';
 
 /** The one workflow type that interprets every definition. */
@@ -106,3 +107,9 @@ export type HistorySink = {
 
 /** The failure type of a signal sent as an Update that the run refuses (docs/temporal.md#signals-as-updates). */
 export const SIGNAL_REJECTED = 'SignalRejected';
+
+/** Sink the workflow reports its metric facts to (src/sandboxed/telemetry.ts); the worker counts them. */
+export const METRICS_SINK = 'revoMetrics';
+export type MetricsSink = {
+  fact(fact: MetricFact): void;
+};

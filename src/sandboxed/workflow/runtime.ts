@@ -22,6 +22,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { context } from '@opentelemetry/api';
 import type { Cancellation } from '../../../interpreter/cancellation.js';
 import { fromErrorInfo } from '../../../interpreter/control.js';
 import type { HistoryEvent, StepKey } from '../../../interpreter/history.js';
@@ -35,6 +36,7 @@ import { activityError, dslErrorOf, errorInfoOf } from '../failures.js';
 import { memoOf } from '../run-start.js';
 import { activitySummary, REVO_WORKFLOW, runSummary, startSearchAttributes } from '../visibility.js';
 import type { ReplayLog } from '../replay-log.js';
+import type { RunTelemetry } from '../telemetry.js';
 import { activityOptions } from './activity-options.js';
 import { WORKFLOW_TYPE, type CallContext, type CallResult, type RevoWorkflowInput } from './contract.js';
 
@@ -54,6 +56,8 @@ export interface TemporalRuntimeOptions {
   /** The workflow revision the run started under (RevoWorkflowInput.revision). */
   revision?: number;
   record(event: HistoryEvent): void;
+  /** The run's spans: an activity is scheduled in its step's span (src/sandboxed/telemetry.ts). */
+  telemetry?: RunTelemetry;
 }
 
 export class TemporalRuntime implements Runtime {
@@ -149,7 +153,9 @@ export class TemporalRuntime implements Runtime {
     };
     try {
       // Not `cancellable`: a cancelled activity reports the attempt it was in, which activityError keeps.
-      const result = await this.inScope(cancellation, () => activities[request.activity]!(request.input, call));
+      const schedule = () => activities[request.activity]!(request.input, call);
+      const telemetry = this.options.telemetry;
+      const result = await this.inScope(cancellation, telemetry ? () => context.with(telemetry.stepContext(request.key), schedule) : schedule);
       return { output: result.output, attempts: result.attempt, sequence: ++this.sequence };
     } catch (failure) {
       throw activityError(failure, request, cancellation);

@@ -31,14 +31,17 @@ import { signalProblem } from '../signals.js';
 import { REVO_ERROR_TYPE, REVO_WORKFLOW } from '../visibility.js';
 import { ReplayLog } from '../replay-log.js';
 import { withReuse } from '../reuse.js';
-import { EVENTS_QUERY, HISTORY_SINK, SIGNAL_REJECTED, type EventsPage, type HistorySink, type RevoWorkflowInput } from './contract.js';
+import { RunTelemetry } from '../telemetry.js';
+import { EVENTS_QUERY, HISTORY_SINK, METRICS_SINK, SIGNAL_REJECTED, type EventsPage, type HistorySink, type MetricsSink, type RevoWorkflowInput } from './contract.js';
 import { TemporalRuntime } from './runtime.js';
 
 interface RevoSinks extends Sinks {
   [HISTORY_SINK]: HistorySink;
+  [METRICS_SINK]: MetricsSink;
 }
 
-const history = proxySinks<RevoSinks>()[HISTORY_SINK];
+const sinks = proxySinks<RevoSinks>();
+const history = sinks[HISTORY_SINK];
 
 export async function revo(start: RevoWorkflowInput): Promise<Json> {
   const { bundle, input, continued } = start;
@@ -53,6 +56,9 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
   const recorded = handedOver && new ReplayLog(handedOver);
   const localEvents = handedOver ? journalEvents(handedOver) : [];
   const startedAt = continued?.startedAt ?? localEvents[0]?.at ?? Date.now();
+  // Metrics and spans of what this worker runs (the local part of a handed-over run is not counted again).
+  const telemetry = new RunTelemetry({ workflow: definition.name, runId: workflowInfo().workflowId, engine: 'temporal', onMetric: (fact) => sinks[METRICS_SINK].fact(fact) });
+  for (const event of localEvents) telemetry.observe(event, false);
   // The interpreter decides what a cancellation stops: it runs shielded (see below).
   const shield = new CancellationScope({ cancellable: false });
   const runtime = new TemporalRuntime({
@@ -64,8 +70,11 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
     ...(start.revision !== undefined && { revision: start.revision }),
     // Re-walking the steps done locally emits their events again: the journal has them already.
     record: (event) => {
-      if (!recorded?.wasWritten(event)) report(event);
+      if (recorded?.wasWritten(event)) return;
+      report(event);
+      telemetry.observe(event);
     },
+    telemetry,
   });
   localEvents.forEach(report);
   for (const signal of continued?.signals ?? recorded?.signals ?? []) runtime.inbox.deliver(signal.name, signal.payload, signal.seq);
@@ -116,6 +125,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
     interpreter.cancel(reason);
   });
   const outcome = await shield.run(() => interpreter.run());
+  telemetry.end();
 
   switch (outcome.status) {
     case 'completed':
