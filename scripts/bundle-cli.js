@@ -18,7 +18,8 @@ await build({
   format: 'esm',
   target: 'node20',
   // tsx installs its own loader hooks for activity modules written in TypeScript.
-  external: ['tsx', 'tsx/*', '@temporalio/*'],
+  // OpenTelemetry too: the SDK's interceptors and Revo must share one API and one tracer provider.
+  external: ['tsx', 'tsx/*', '@temporalio/*', '@opentelemetry/*'],
   // Bundled CommonJS dependencies (ajv) call require(); give them one.
   banner: { js: "import { createRequire as __revoCreateRequire } from 'node:module'; const require = __revoCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -9,8 +9,8 @@ const PURE_FOLDERS = [
   // The interpreter: only its own modules and JSON Logic.
   { folder: 'interpreter', packages: new Set(['json-logic-js']), within: ['interpreter'] },
   // The engine core and the workflow: the interpreter, the SDK's sandbox-safe packages, ajv for schema checks,
-  // and the OpenTelemetry API for spans (no-op unless the worker traces).
-  { folder: 'src/sandboxed', packages: new Set(['json-logic-js', 'ajv', '@temporalio/workflow', '@temporalio/common', '@opentelemetry/api']), within: ['interpreter', 'src/sandboxed'] },
+  // the OpenTelemetry API for spans (no-op unless the worker traces) and the SDK's tracing interceptors.
+  { folder: 'src/sandboxed', packages: new Set(['json-logic-js', 'ajv', '@temporalio/workflow', '@temporalio/common', '@opentelemetry/api', '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors.js']), within: ['interpreter', 'src/sandboxed'] },
 ];
 
 function importsOf(source: string): string[] {

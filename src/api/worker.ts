@@ -61,12 +61,15 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
   const modules = (options.activities ?? []).filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
   const activities = await loadActivityMap(modules);
   for (const d of options.activities ?? []) if (typeof d !== 'string') activities.set(d.name, d);
-  const [{ connectWorker }, { createWorker: create }, { registerSearchAttributes }, sdkRuntime] = await Promise.all([
+  const [{ connectWorker }, { createWorker: create }, { registerSearchAttributes }, sdkRuntime, { installTracing }] = await Promise.all([
     import('../temporal/connection.js'),
     import('../temporal/worker.js'),
     import('../temporal/search-attributes.js'),
     import('../temporal/sdk-runtime.js'),
+    import('../telemetry/tracing.js'),
   ]);
+  // OTEL_* set: the worker traces (docs/temporal.md#tracing).
+  const tracing = await installTracing();
   // The SDK's own metrics need its runtime installed with an exporter, before the connection.
   if (metricsAt) await sdkRuntime.installSdkRuntimeWithMetrics();
   // The endpoint listens first, so a busy address is refused before anything else starts;
@@ -91,6 +94,7 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
       taskQueue: settings.taskQueue,
       activities: activities.values(),
       shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+      ...(tracing && { tracing }),
       ...(options.identity && { identity: options.identity }),
     });
   } catch (error) {

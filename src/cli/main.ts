@@ -25,6 +25,7 @@ import { uiCommand } from './commands/ui.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
 import { EXIT_CODES as EXIT } from './exit-codes.js';
+import { installTracing, shutdownTracing, tracingRequested } from '../telemetry/tracing.js';
 
 export function buildProgram(): Command {
   const program = new Command('revo')
@@ -51,6 +52,16 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 process.stderr.on('error', () => {});
 
 async function main(argv: string[]): Promise<number> {
+  // OTEL_* set: runs, steps and activities are traced (docs/temporal.md#tracing), and what is buffered is exported before exit.
+  if (tracingRequested()) await installTracing();
+  try {
+    return await runProgram(argv);
+  } finally {
+    await shutdownTracing().catch((error: Error) => process.stderr.write(`revo: could not export the last traces: ${error.message}\n`));
+  }
+}
+
+async function runProgram(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;

@@ -241,6 +241,7 @@ export class LocalRun {
     const store = engine.options.store;
     this.runtime = new LocalRuntime({
       info: { workflowId, runId, engine: 'local' },
+      workflow: request.bundle.definition.name,
       activities: engine.options.activities,
       journal,
       clock: engine.clock,

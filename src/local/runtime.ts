@@ -21,6 +21,8 @@ import { activityInputError, activityOutputError } from '../sandboxed/activity-c
 import { childInputError } from '../sandboxed/child-input.js';
 import { childFailedError, maxElapsedError } from '../sandboxed/dsl-errors.js';
 import { ReplayLog } from '../sandboxed/replay-log.js';
+import { RunTelemetry } from '../sandboxed/telemetry.js';
+import { inActivitySpan } from '../telemetry/activity-span.js';
 
 /** How the engine starts (or finds again) a child run. */
 export interface ChildStarter {
@@ -36,6 +38,8 @@ export interface StartedChild {
 
 export interface LocalRuntimeOptions {
   info: RunInfo;
+  /** The definition's name: spans carry it (src/sandboxed/telemetry.ts). */
+  workflow: string;
   activities: ReadonlyMap<string, ActivityDefinition>;
   journal: Journal;
   clock: Clock;
@@ -72,8 +76,12 @@ export class LocalRuntime implements Runtime {
   /** Set while the run is being handed over: new operations wait on it instead of starting. */
   private gate: { opened: Promise<void>; open: () => void } | undefined;
 
+  /** The run's spans, the same as on Temporal (docs/temporal.md#tracing). */
+  private readonly telemetry: RunTelemetry;
+
   constructor(private readonly options: LocalRuntimeOptions) {
     this.info = options.info;
+    this.telemetry = new RunTelemetry({ workflow: options.workflow, runId: options.info.runId, engine: 'local' });
     this.replay = options.replay ?? new ReplayLog();
     this.position = this.replay.length;
     for (const signal of this.replay.signals) this.inbox.deliver(signal.name, signal.payload, signal.seq);
@@ -83,6 +91,7 @@ export class LocalRuntime implements Runtime {
   /** Stops writing: the run is over (or the process is leaving it resumable). */
   close(): void {
     this.closed = true;
+    this.telemetry.end();
   }
 
   // -- hand-over ------------------------------------------------------------
@@ -154,6 +163,7 @@ export class LocalRuntime implements Runtime {
     event.at ??= this.options.clock.now();
     if (this.replay.wasWritten(event)) return;
     this.write(extra ? { ...event, ...extra } : event, DURABLE_EVENTS.has(event.type));
+    this.telemetry.observe(event);
     this.options.onEvent?.(event);
   }
 
@@ -234,7 +244,8 @@ export class LocalRuntime implements Runtime {
       try {
         const maxElapsedMs = request.options.retry.maxElapsedMs;
         const deadlineMs = maxElapsedMs === undefined ? undefined : firstAt + maxElapsedMs - clock.now();
-        output = await runAttempt(definition, request, attempt, this.info.runId, cancellation, this.log, deadlineMs);
+        const attemptSpan = { activity: request.activity, step: request.step, attempt, runId: this.info.runId };
+        output = await inActivitySpan(attemptSpan, this.telemetry.stepContext(key), () => runAttempt(definition, request, attempt, this.info.runId, cancellation, this.log, deadlineMs));
         error = activityOutputError(definition, request.step, output);
       } catch (thrown) {
         error = thrown as WorkflowError;

@@ -15,6 +15,7 @@ import { activityInputError, activityOutputError } from '../sandboxed/activity-c
 import { asActivityError, maxElapsedError } from '../sandboxed/dsl-errors.js';
 import { activityFailure, cancelledActivity } from '../sandboxed/failures.js';
 import type { CallContext, CallResult } from '../sandboxed/workflow/contract.js';
+import { inActivitySpan } from '../telemetry/activity-span.js';
 
 export type TemporalActivity = (input: Json, call: CallContext) => Promise<CallResult>;
 
@@ -28,6 +29,12 @@ export function temporalActivities(definitions: Iterable<ActivityDefinition>): R
 }
 
 function wrap(definition: ActivityDefinition): TemporalActivity {
+  // Each attempt in its revo.activity span, inside the SDK's RunActivity span when the worker traces.
+  const attempt = attemptOf(definition);
+  return (input, call) => inActivitySpan({ activity: definition.name, step: call.step, attempt: Context.current().info.attempt, runId: call.runId }, undefined, () => attempt(input, call));
+}
+
+function attemptOf(definition: ActivityDefinition): TemporalActivity {
   return async (input, call) => {
     const temporal = Context.current();
     const { attempt } = temporal.info;
