@@ -80,7 +80,10 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
         address: metricsAt,
         readiness: () => ({ ready: made?.getState() === 'RUNNING', state: made?.getState() ?? 'STARTING' }),
         // The SDK's worker metrics, then Revo's (src/telemetry/metrics.ts).
-        metrics: async () => (await sdkRuntime.sdkMetricsText()) + revoMetrics.text(),
+        metrics: async () => {
+          const sdk = await sdkRuntime.sdkMetricsText();
+          return (sdk && !sdk.endsWith('\n') ? `${sdk}\n` : sdk) + revoMetrics.text();
+        },
       })
     : undefined;
   const connection = await connectWorker(settings).catch(async (error: unknown) => {
