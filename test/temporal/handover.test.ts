@@ -19,7 +19,9 @@ import { RunStore } from '../../src/local/store.js';
 import { runOutcome } from '../../src/temporal/client.js';
 import { temporalRecord } from '../../src/temporal/history.js';
 import { delays, fails, runWorkflow, testActivity, testBundle } from '../engine/harness.js';
-import { temporalEnv, type TemporalTestEnv } from './harness.js';
+import { revoMetrics } from '../../src/telemetry/metrics.js';
+import { until } from '../process-helpers.js';
+import { sample, temporalEnv, type TemporalTestEnv } from './harness.js';
 
 const work = testActivity('t.work');
 const slow = testActivity('t.slow', { otherwise: delays(400) });
@@ -139,7 +141,11 @@ describe('a local run handed over to Temporal', () => {
       const reference = await runWorkflow(MIX, { activities: ACTIVITIES, input: {}, before: (run) => run.signal('go', { n: 7 }) });
       const referenceCalls = callsByStep();
       resetCounts();
+      const handovers = () => sample(revoMetrics.text(), 'revo_handovers_total', { workflow: 'handover-mix', from: 'local', to: 'temporal' });
+      const countedBefore = handovers();
       const { record, status, localEvents } = await handOverAfter(MIX, after, {}, { name: 'go', payload: { n: 7 } });
+      // The worker (in this process) counted the hand-over once (docs/temporal.md#metrics).
+      await until(() => handovers() === countedBefore + 1, 'the hand-over to be counted');
       expect(status).toBe('completed');
       expect(essence(record)).toEqual(essence(reference.record));
       expect(record.output).toEqual({ n: 7 });

@@ -130,3 +130,15 @@ export function comparableRecord(record: RunRecord) {
     compensations: [...record.compensations].sort(),
   };
 }
+
+/** The value of the first sample of metric `name` in a Prometheus text whose labels include `labels` (0 when none). */
+export function sample(text: string, name: string, labels: Record<string, string>): number {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = (match[2] ?? '').split(',');
+    if (wanted.every((w) => have.includes(w))) return Number(match[3]);
+  }
+  return 0;
+}

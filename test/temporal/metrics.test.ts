@@ -11,6 +11,7 @@ import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.js';
 import { testBundle } from '../engine/harness.js';
 import { until, workspace, type Workspace } from '../process-helpers.js';
+import { sample } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
 const address = inject('temporalAddress');
@@ -35,6 +36,17 @@ export const flaky = {
   async run(input, context) {
     if (context.attempt < 2) throw Object.assign(new Error('not yet'), { type: 'Flaky' });
     return { attempt: context.attempt };
+  },
+};
+export const patient = {
+  name: 'test.patient',
+  input: true,
+  output: true,
+  async run(input, context) {
+    appendFileSync(process.env.EFFECTS, 'start ' + context.step + '\\n');
+    await new Promise((resolve) => { const timer = setTimeout(resolve, 60000); context.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }); });
+    appendFileSync(process.env.EFFECTS, (context.signal.aborted ? 'aborted ' : 'done ') + context.step + '\\n');
+    return { ok: true };
   },
 };
 export const broken = {
@@ -122,6 +134,25 @@ describe('revo worker: health, readiness and graceful shutdown', () => {
   });
 });
 
+describe('revo worker: the grace runs out', () => {
+  it('an activity still running when --shutdown-grace passes is cancelled (its context.signal aborts), and the worker exits 0', async () => {
+    const ws = workspace({ 'activities.mjs': ACTIVITIES });
+    const taskQueue = unique('grace');
+    const worker = await startWorker(ws, taskQueue, ['--shutdown-grace', '1s']);
+    const { settings, client: c } = await client(taskQueue);
+    const yaml = `revo: 1\nname: grace\nsteps:\n  - { id: forever, call: test.patient, timeout: 2m }\n`;
+    await startRun(c, settings, { bundle: testBundle(yaml, { validate: false }), input: null, trigger: { by: 'test', input: null } });
+    await until(() => ws.effects().includes('start forever'), 'the activity to start');
+    const stoppedAt = Date.now();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(ws.effects()).toEqual(['start forever', 'aborted forever']);
+    // Well before the activity's own minute: the grace ended it.
+    expect(Date.now() - stoppedAt).toBeLessThan(30_000);
+    await c.connection.close();
+  });
+});
+
 describe('revo worker: a bad --metrics address', () => {
   it('a metrics port in use: exit 2, naming the address, no stack trace', async () => {
     const busy = createServer();
@@ -152,18 +183,6 @@ describe('revo worker: a bad --metrics address', () => {
     }
   });
 });
-
-/** The value of one sample line of a Prometheus text (0 when absent). */
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = (match[2] ?? '').split(',');
-    if (wanted.every((w) => have.includes(w))) return Number(match[3]);
-  }
-  return 0;
-}
 
 describe('revo worker --metrics: /metrics', () => {
   it("serves the SDK's worker metrics and Revo's counters and histograms, which move with the runs", async () => {
