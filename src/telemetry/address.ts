@@ -15,7 +15,7 @@ export function parseListenAddress(text: string, what = '--metrics'): ListenAddr
   if (!match || !Number.isInteger(port) || port > 65_535) {
     throw new UsageError(`${what} "${text}" is not an address to listen on: give host:port (e.g. 127.0.0.1:9464, 0.0.0.0:9464, [::1]:9464) or a port (docs/temporal.md#metrics)`);
   }
-  const host = match[1] ?? (match[2] || '127.0.0.1');
+  const host = match[1] || match[2] || '127.0.0.1';
   return { host, port };
 }
 

@@ -13,6 +13,7 @@ import { DEFAULT_TASK_QUEUE } from '../../sandboxed/workflow/contract.js';
 import { connectWorker, temporalSettings, type TemporalSettings } from '../../temporal/connection.js';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.js';
 import { createWorker } from '../../temporal/worker.js';
+import { currentTracing } from '../../telemetry/tracing.js';
 import { DEFAULT_PORT, DEFAULT_UI_PORT } from './dev.js';
 import { defaultActivityModules } from './worker.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -59,7 +60,9 @@ export async function runDev(options: DevSessionOptions): Promise<number> {
       { REVO_TASK_QUEUE: process.env.REVO_TASK_QUEUE },
     );
     const connection = await connectWorker(settings);
-    worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: activities.values() });
+    // OTEL_* set (the CLI installed tracing): the dev worker traces too (docs/temporal.md#tracing).
+    const tracing = currentTracing();
+    worker = await createWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue, activities: activities.values(), ...(tracing && { tracing }) });
     const running = worker.run();
     process.stdout.write(banner(server, settings, dbFile, modules, activities.size));
     stop.onRequest(() => {
