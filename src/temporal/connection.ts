@@ -3,9 +3,10 @@
  * `temporal` CLI also reads, then the documented defaults (docs/temporal.md#connecting-to-a-cluster).
  */
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
+import { currentTracing } from '../telemetry/tracing.js';
 import { installSdkRuntime } from './sdk-runtime.js';
 import { reachable, unreachable } from './reachable.js';
 import type { TemporalSettings } from './settings.js';
@@ -42,11 +43,18 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
   installSdkRuntime();
   try {
     const connection = await Connection.connect({ address: settings.address, connectTimeout: 5_000, ...secureOptions(settings) });
-    return new Client({ connection, namespace: settings.namespace });
+    return new Client({ connection, namespace: settings.namespace, ...(await tracingClientInterceptors()) });
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw unreachable(settings, err);
   }
+}
+
+/** OTEL_* set (src/telemetry/tracing.ts): starting a run makes the trace's root span, StartWorkflow:revo, and passes it to the worker. */
+async function tracingClientInterceptors(): Promise<Pick<ClientOptions, 'interceptors'>> {
+  if (!currentTracing()) return {};
+  const { OpenTelemetryWorkflowClientInterceptor } = await import('@temporalio/interceptors-opentelemetry');
+  return { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } };
 }
 
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {

@@ -135,6 +135,28 @@ describe('tracing over OTLP', () => {
     expect(trace.some((s) => s.attributes['revo.step.id'] === 'never')).toBe(false);
   });
 
+  it('revo run --engine temporal: the trace starts at the client, StartWorkflow:revo, and the worker continues it', async () => {
+    const ws = workspace({ 'activities.mjs': ACTIVITIES, 'traced.yaml': workflow('traced-client') });
+    const taskQueue = `tracing-client-${Date.now()}`;
+    const env = { ...ws.env, ...OTEL() };
+    const worker = spawn(process.execPath, [BIN, 'worker', '--activities', 'activities.mjs', '--address', address, '--task-queue', taskQueue], { cwd: ws.dir, env });
+    children.push(worker);
+    let stderr = '';
+    worker.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)));
+    await until(() => stderr.includes('worker ready'), `the worker (stderr: ${stderr})`, 30_000);
+    const run = spawn(process.execPath, [BIN, 'run', 'traced.yaml', '--engine', 'temporal', '--activities', 'activities.mjs', '--address', address, '--task-queue', taskQueue], { cwd: ws.dir, env });
+    children.push(run);
+    let runErr = '';
+    run.stderr!.on('data', (chunk: Buffer) => (runErr += chunk.toString()));
+    expect(await new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code))), runErr).toBe(0);
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const root = spans.find((s) => s.name === 'revo.run' && s.attributes['revo.workflow'] === 'traced-client');
+    expect(root, JSON.stringify(spans.map((s) => s.name))).toBeDefined();
+    expect(ancestry(root!)).toEqual(['revo.run', 'RunWorkflow:revo', 'StartWorkflow:revo']);
+  });
+
   it('the local engine emits the same Revo spans in the same tree', async () => {
     const ws = workspace({ 'activities.mjs': ACTIVITIES, 'traced.yaml': workflow('traced-local') });
     const child = spawn(process.execPath, [BIN, 'run', 'traced.yaml', '--activities', 'activities.mjs'], { cwd: ws.dir, env: { ...ws.env, ...OTEL() } });
