@@ -38,7 +38,9 @@ import { buildBundle } from '../src/load/bundle.js';
 import { loadText } from '../src/load/load.js';
 import { WorkflowSet } from '../src/load/workflow-set.js';
 import { temporalActivities } from '../src/temporal/activities.js';
-import { HISTORY_SINK } from '../src/sandboxed/workflow/contract.js';
+import { HISTORY_SINK, METRICS_SINK } from '../src/sandboxed/workflow/contract.js';
+import type { MetricFact } from '../src/sandboxed/telemetry.js';
+import { revoMetrics } from '../src/telemetry/metrics.js';
 import { startRun } from '../src/temporal/client.js';
 import { connectWorker, temporalSettings, type TemporalSettings } from '../src/temporal/connection.js';
 import { startDevServer } from '../src/temporal/dev-server.js';
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
     // As createWorker (src/temporal/worker.ts) sets a Revo worker up, with this bundle.
     const workerOptions = {
       workflowBundle: { code },
-      sinks: { [HISTORY_SINK]: { event: { fn: () => {} } } },
+      sinks: { [HISTORY_SINK]: { event: { fn: () => {} } }, [METRICS_SINK]: { fact: { fn: (_info, fact: MetricFact) => revoMetrics.record(fact) } } },
     } satisfies Partial<WorkerOptions>;
     const worker = await Worker.create({ ...workerOptions, connection, namespace: 'default', taskQueue: TASK_QUEUE, activities: temporalActivities([benchStep]) });
     const bundles = new Map([20, REPLAY_STEPS].map((n) => [n, revoBundle(n)]));

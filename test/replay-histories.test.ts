@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { HISTORY_SINK } from '../src/sandboxed/workflow/contract.js';
+import { HISTORY_SINK, METRICS_SINK } from '../src/sandboxed/workflow/contract.js';
 import { installSdkRuntime } from '../src/temporal/sdk-runtime.js';
 import { workflowBundle } from '../src/temporal/workflow-code.js';
 
@@ -25,7 +25,7 @@ const read = (file: string) => JSON.parse(readFileSync(join(DIR, file), 'utf8'))
 async function replay(histories: { workflowId: string; history: unknown }[]) {
   installSdkRuntime();
   const results = [];
-  const options = { workflowBundle: workflowBundle(), sinks: { [HISTORY_SINK]: { event: { fn: () => {} } } } };
+  const options = { workflowBundle: workflowBundle(), sinks: { [HISTORY_SINK]: { event: { fn: () => {} } }, [METRICS_SINK]: { fact: { fn: () => {} } } } };
   for await (const result of Worker.runReplayHistories(options, histories.map((h) => ({ workflowId: h.workflowId, history: historyFromJSON(h.history) })))) results.push(result);
   return results;
 }

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import { UsageError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
-import { HISTORY_SINK } from '../sandboxed/workflow/contract.js';
+import { HISTORY_SINK, METRICS_SINK } from '../sandboxed/workflow/contract.js';
 import { installSdkRuntime } from './sdk-runtime.js';
 import { errorInfoOf } from '../sandboxed/failures.js';
 import { workflowBundle } from './workflow-code.js';
@@ -47,7 +47,8 @@ export async function replayEvents(workflowId: string, runs: { runId: string; hi
   const replays = Worker.runReplayHistories(
     {
       workflowBundle: workflowBundle(),
-      sinks: { [HISTORY_SINK]: { event: { fn: (info, event) => void byRun.get(info.runId)?.push(event as HistoryEvent), callDuringReplay: true } } },
+      // The metrics sink is never called on replay, but the SDK wants every sink the workflow names registered.
+      sinks: { [HISTORY_SINK]: { event: { fn: (info, event) => void byRun.get(info.runId)?.push(event as HistoryEvent), callDuringReplay: true } }, [METRICS_SINK]: { fact: { fn: () => {} } } },
     },
     runs.map((r) => ({ workflowId, history: r.history })),
   );
