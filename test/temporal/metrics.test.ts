@@ -119,7 +119,8 @@ describe('revo worker: health, readiness and graceful shutdown', () => {
     await until(() => ws.effects().includes('start long'), 'the long activity to start');
     worker.child.kill('SIGTERM');
     // Draining: not ready any more, though still alive and still finishing the activity.
-    await eventually(() => get(`${worker.endpoint}/readyz`).catch(() => ({ status: 0, text: 'closed' })), (r) => r.status !== 200, 'readiness to drop');
+    const draining = await eventually(() => get(`${worker.endpoint}/readyz`), (r) => r.status !== 200, 'readiness to drop');
+    expect(draining.status).toBe(503);
     expect(await worker.exited).toBe(0);
     expect(ws.effects()).toEqual(['start long', 'done long']);
     expect(worker.stderr()).toContain('worker stopped');
