@@ -28,7 +28,8 @@
  * speed-up ≥ the hand-written one's; worker CPU per run ≤ 1.3×; signal ≤ 1.5× the temporal
  * CLI's. A report: exits 0 when a goal is missed. Not part of `npm test`.
  *
- * Options: --runs N (200), --workers "1,2,4", --signals N (10 rounds), --only scale|signal.
+ * Options: --runs N (200), --workers "1,2,4", --signals N (10 rounds), --only scale|signal,
+ * --profile <dir> (the worker processes run with `node --cpu-prof`, one profile per thread there).
  * Env: BENCH_RUNS, BENCH_SIGNALS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -59,12 +60,13 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1,2,4' },
     signals: { type: 'string' },
     only: { type: 'string' },
+    profile: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 if (args.help) {
-  console.log('usage: node dist/bench/scale.js [--runs N] [--workers 1,2,4] [--signals N] [--only scale|signal]');
+  console.log('usage: node dist/bench/scale.js [--runs N] [--workers 1,2,4] [--signals N] [--only scale|signal] [--profile <dir>]');
   process.exit(0);
 }
 const RUNS = positive(args.runs, 'BENCH_RUNS', 200);
@@ -73,6 +75,9 @@ const WORKER_COUNTS = args.workers!.split(',').map((n) => Number(n.trim()));
 if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--workers takes counts like 1,2,4, not ${args.workers}`);
 if (args.only && !['scale', 'signal'].includes(args.only)) throw new Error(`--only takes scale or signal, not ${args.only}`);
 if (platform() !== 'linux') throw new Error('bench:scale reads CPU times from /proc: Linux only');
+
+/** Node flags of the worker processes: a CPU profile per thread with --profile. */
+const WORKER_NODE_FLAGS = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
 
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
@@ -126,13 +131,13 @@ function forms(handwrittenCode: string, address: string): Form[] {
     {
       label: 'hand-written',
       taskQueue: 'scale-hand',
-      spawnWorker: (addr) => spawn(process.execPath, [HANDWRITTEN_WORKER, addr, 'scale-hand', handwrittenCode], { stdio: ['ignore', 'ignore', 'pipe'] }),
+      spawnWorker: (addr) => spawn(process.execPath, [...WORKER_NODE_FLAGS, HANDWRITTEN_WORKER, addr, 'scale-hand', handwrittenCode], { stdio: ['ignore', 'ignore', 'pipe'] }),
       start: (client, workflowId) => client.workflow.start('handwrittenSteps', { taskQueue: 'scale-hand', workflowId, args: [STEPS] }),
     },
     {
       label: 'Revo',
       taskQueue: 'scale-revo',
-      spawnWorker: (addr) => spawn(process.execPath, [REVO_BIN, 'worker', '--activities', BENCH_ACTIVITIES, '--address', addr, '--task-queue', 'scale-revo'], { stdio: ['ignore', 'ignore', 'pipe'] }),
+      spawnWorker: (addr) => spawn(process.execPath, [...WORKER_NODE_FLAGS, REVO_BIN, 'worker', '--activities', BENCH_ACTIVITIES, '--address', addr, '--task-queue', 'scale-revo'], { stdio: ['ignore', 'ignore', 'pipe'] }),
       // The real client path of `revo start`: argument, memo and search attributes built by startRun.
       start: (client, workflowId) => startRun(client, { address, namespace: 'default', taskQueue: 'scale-revo' }, { bundle: revoBundle, input: {}, trigger: { by: 'bench', input: {} }, workflowId }),
     },
@@ -177,6 +182,25 @@ interface Burst {
   clientCpuPerRun: number;
   machineBusy: number;
   load: string;
+  /** Workflow tasks that timed out (on a sticky queue before a worker took them, or while one ran them) or failed, over all runs. */
+  taskTrouble: { stickyTimeouts: number; runTimeouts: number; failed: number };
+}
+
+/** Counts the workflow tasks of these runs that timed out or failed (read from their histories, after the timing). */
+async function taskTrouble(handles: WorkflowHandle[]): Promise<Burst['taskTrouble']> {
+  const trouble = { stickyTimeouts: 0, runTimeouts: 0, failed: 0 };
+  for (const handle of handles) {
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      const timedOut = event.workflowTaskTimedOutEventAttributes;
+      if (timedOut) {
+        // TIMEOUT_TYPE_SCHEDULE_TO_START (2): it waited on a sticky queue too long; otherwise START_TO_CLOSE.
+        if (timedOut.timeoutType === 2) trouble.stickyTimeouts++;
+        else trouble.runTimeouts++;
+      }
+      if (event.workflowTaskFailedEventAttributes) trouble.failed++;
+    }
+  }
+  return trouble;
 }
 
 let runNumber = 0;
@@ -184,15 +208,18 @@ let runNumber = 0;
 async function burst(client: Client, form: Form, workers: number, address: string): Promise<Burst> {
   const children = await Promise.all(Array.from({ length: workers }, () => readyWorker(form, address)));
   try {
+    const handles: WorkflowHandle[] = [];
     const run = async (): Promise<number> => {
       const started = performance.now();
       const handle = await form.start(client, `scale-${form.taskQueue}-${process.pid}-${++runNumber}`);
+      handles.push(handle);
       const output = (await handle.result()) as Json;
       if (JSON.stringify(output) !== JSON.stringify({ i: STEPS })) throw new Error(`${form.label} returned ${JSON.stringify(output)}, not {"i":${STEPS}}`);
       return performance.now() - started;
     };
     // Warm-up: every worker loads its workflow code and takes a few runs.
     await Promise.all(Array.from({ length: 2 * workers }, run));
+    handles.length = 0;
     const server = serverPid();
     const cpuBefore = children.map((c) => processCpuMs(c.pid!));
     const serverBefore = server ? processCpuMs(server) : 0;
@@ -205,7 +232,9 @@ async function burst(client: Client, form: Form, workers: number, address: strin
     const clientCpu = process.cpuUsage(clientBefore);
     const workerMs = children.reduce((sum, c, i) => sum + processCpuMs(c.pid!) - cpuBefore[i]!, 0);
     const serverMs = server ? processCpuMs(server) - serverBefore : NaN;
+    const load = loadLine('after').replace(/^load average after: /, '').replace(/ \(WARNING.*$/, '');
     return {
+      taskTrouble: await taskTrouble(handles),
       throughput: RUNS / seconds,
       p50: percentile(latencies, 0.5),
       p95: percentile(latencies, 0.95),
@@ -213,7 +242,7 @@ async function burst(client: Client, form: Form, workers: number, address: strin
       serverCpuPerRun: serverMs / RUNS,
       clientCpuPerRun: (clientCpu.user + clientCpu.system) / 1000 / RUNS,
       machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
-      load: loadLine('after').replace(/^load average after: /, '').replace(/ \(WARNING.*$/, ''),
+      load,
     };
   } finally {
     await stopWorkers(children);
@@ -234,10 +263,10 @@ async function scale(client: Client, handwrittenCode: string, address: string): 
   }
   const ms = (n: number) => `${n.toFixed(0)} ms`;
   const cpu = (n: number) => `${n.toFixed(1)} ms`;
-  const rows = [['workers', 'form', 'runs/s', 'p50', 'p95', 'worker CPU/run', 'server CPU/run', 'client CPU/run', 'machine busy', 'load (1 min)']];
+  const rows = [['workers', 'form', 'runs/s', 'p50', 'p95', 'worker CPU/run', 'server CPU/run', 'client CPU/run', 'machine busy', 'load (1 min)', 'task timeouts sticky/running, failed']];
   for (const [workers, byForm] of results) {
     for (const [form, b] of byForm) {
-      rows.push([String(workers), form.label, b.throughput.toFixed(1), ms(b.p50), ms(b.p95), cpu(b.workerCpuPerRun), cpu(b.serverCpuPerRun), cpu(b.clientCpuPerRun), `${(b.machineBusy * 100).toFixed(0)}%`, b.load.split(' ')[0]!]);
+      rows.push([String(workers), form.label, b.throughput.toFixed(1), ms(b.p50), ms(b.p95), cpu(b.workerCpuPerRun), cpu(b.serverCpuPerRun), cpu(b.clientCpuPerRun), `${(b.machineBusy * 100).toFixed(0)}%`, b.load.split(' ')[0]!, `${b.taskTrouble.stickyTimeouts}/${b.taskTrouble.runTimeouts}, ${b.taskTrouble.failed}`]);
     }
   }
   console.log(`\n${RUNS} runs of a ${STEPS}-step workflow started at once:\n${table(rows)}`);
