@@ -363,7 +363,7 @@ const atMost = (value: number, goal: number): string => `â‰¤ ${goal.toFixed(2)}Ã
 
 async function main(): Promise<void> {
   console.log(
-    `Revo vs a hand-written TypeScript workflow on Temporal, scaled out: ${RUNS} runs of ${STEPS} steps at once on ${WORKER_COUNTS.join(', ')} worker processes; signal latency.\n` +
+    `Revo vs a hand-written TypeScript workflow on Temporal: ${args.only === 'signal' ? '' : `${RUNS} runs of ${STEPS} steps at once on ${WORKER_COUNTS.join(', ')} worker processes`}${args.only ? '' : '; '}${args.only === 'scale' ? '' : `signal latency (${SIGNALS} rounds)`}.\n` +
       `Node ${process.version}, ${platform()} ${release()}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown model'}).`,
   );
   console.log(loadLine('before'));
