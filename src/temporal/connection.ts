@@ -4,10 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
 import { currentTracing } from '../telemetry/tracing.js';
-import { installSdkRuntime } from './sdk-runtime.js';
 import { reachable, unreachable } from './reachable.js';
 import type { TemporalSettings } from './settings.js';
 
@@ -38,9 +37,12 @@ function secureOptions(settings: TemporalSettings): Pick<ConnectionOptions & Nat
 }
 
 
+/**
+ * A client connection (pure JavaScript gRPC): it needs neither the SDK's native runtime nor
+ * @temporalio/worker, whose loading would cost every `revo signal`, `revo start`… a quarter second.
+ */
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   if (!(await reachable(settings.address))) throw unreachable(settings, new Error('nothing answers at that address'));
-  installSdkRuntime();
   try {
     const connection = await Connection.connect({ address: settings.address, connectTimeout: 5_000, ...secureOptions(settings) });
     return new Client({ connection, namespace: settings.namespace, ...(await tracingClientInterceptors()) });
@@ -58,6 +60,7 @@ async function tracingClientInterceptors(): Promise<Pick<ClientOptions, 'interce
 }
 
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  const [{ NativeConnection }, { installSdkRuntime }] = await Promise.all([import('@temporalio/worker'), import('./sdk-runtime.js')]);
   installSdkRuntime();
   try {
     return await NativeConnection.connect({ address: settings.address, ...secureOptions(settings) });

@@ -6,12 +6,10 @@
  */
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import { UsageError } from '../errors.js';
 import { RunRecorder, type RunRecord } from '../history/record.js';
 import { HISTORY_SINK, METRICS_SINK } from '../sandboxed/workflow/contract.js';
-import { installSdkRuntime } from './sdk-runtime.js';
 import { errorInfoOf } from '../sandboxed/failures.js';
 import { workflowBundle } from './workflow-code.js';
 
@@ -42,6 +40,8 @@ export async function describe(client: Client, workflowId: string) {
 
 /** Replays histories (without running any activity) and collects the events the workflow reported, per run. */
 export async function replayEvents(workflowId: string, runs: { runId: string; history: History }[]): Promise<HistoryEvent[]> {
+  // Loaded here, not at the top: the handles' other calls (describe, signal…) need only the client.
+  const [{ Worker }, { installSdkRuntime }] = await Promise.all([import('@temporalio/worker'), import('./sdk-runtime.js')]);
   installSdkRuntime();
   const byRun = new Map<string, HistoryEvent[]>(runs.map((r) => [r.runId, []]));
   const replays = Worker.runReplayHistories(
