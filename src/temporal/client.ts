@@ -9,6 +9,8 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
+import type { EffectivePriority } from '../../interpreter/options.js';
+import { temporalPriority } from '../sandboxed/workflow/activity-options.js';
 import { EVENTS_QUERY, WORKFLOW_REVISION, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import type { TemporalSettings } from './connection.js';
 import { errorInfoOf } from '../sandboxed/failures.js';
@@ -28,6 +30,8 @@ export interface StartRequest {
   handedOver?: HandedOverRun;
   /** A re-run from a step: the steps answered from the recorded run. */
   reuse?: ReusePlan;
+  /** The run's priority (startPriority: the starter's over the definition's), docs/dsl.md#priority. */
+  priority?: EffectivePriority;
 }
 
 /** `<name>-<yyyymmdd-hhmmss>-<4 chars>`, like local run ids: sortable and readable. */
@@ -63,6 +67,7 @@ export async function startRun(client: Client, settings: TemporalSettings, reque
     memo: memoOf(request.bundle) as unknown as Record<string, unknown>,
     // A hand-over is started at most once per run id, even when a crash makes it start again.
     ...(request.handedOver && { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
+    ...(request.priority && { priority: temporalPriority(request.priority) }),
   });
 }
 

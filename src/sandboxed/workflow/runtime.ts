@@ -35,7 +35,8 @@ import { activityError, dslErrorOf, errorInfoOf } from '../failures.js';
 import { memoOf } from '../run-start.js';
 import { activitySummary, REVO_WORKFLOW, runSummary, startSearchAttributes } from '../visibility.js';
 import type { ReplayLog } from '../replay-log.js';
-import { activityOptions } from './activity-options.js';
+import { activityInputError, activityOutputError } from '../activity-checks.js';
+import { activityOptions, temporalPriority } from './activity-options.js';
 import { WORKFLOW_TYPE, type CallContext, type CallResult, type RevoWorkflowInput } from './contract.js';
 
 type Activities = Record<string, (input: Json, call: CallContext) => Promise<CallResult>>;
@@ -84,16 +85,26 @@ export class TemporalRuntime implements Runtime {
     return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
   }
 
-  /** Activity proxies by options: a step's options object is the same on every call, so loops make one proxy. */
-  private readonly proxiesByOptions = { local: new WeakMap<object, Activities>(), remote: new WeakMap<object, Activities>() };
+  /**
+   * Activity proxies by options, then by priority: a step's options object is the same on
+   * every call, so loops make one proxy per priority their fairness key renders to.
+   */
+  private readonly proxiesByOptions = { local: new WeakMap<object, Map<string, Activities>>(), remote: new WeakMap<object, Map<string, Activities>>() };
 
 
   private proxies(request: ActivityRequest): Activities {
     const cache = request.local ? this.proxiesByOptions.local : this.proxiesByOptions.remote;
-    let proxies = cache.get(request.options);
+    let byPriority = cache.get(request.options);
+    if (!byPriority) cache.set(request.options, (byPriority = new Map()));
+    const priorityKey = request.priority ? JSON.stringify(request.priority) : '';
+    let proxies = byPriority.get(priorityKey);
     if (!proxies) {
+      // A local activity runs in this worker: it has no task queue to go to.
+      const { taskQueue, ...common } = activityOptions(request.options);
       const options = {
-        ...activityOptions(request.options),
+        ...common,
+        ...(!request.local && taskQueue !== undefined && { taskQueue }),
+        ...(request.priority && { priority: temporalPriority(request.priority) }),
         // A step's options are its own (one object per step), so the proxy can carry the step in its summary.
         summary: activitySummary(request.step),
         // From revision 1 a cancelled activity is waited for until it confirms, with the attempt it was in;
@@ -101,7 +112,7 @@ export class TemporalRuntime implements Runtime {
         ...((this.options.revision ?? 0) >= 1 && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
       };
       proxies = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Activities;
-      cache.set(request.options, proxies);
+      byPriority.set(priorityKey, proxies);
     }
     return proxies;
   }
@@ -141,6 +152,7 @@ export class TemporalRuntime implements Runtime {
     const failed = this.options.recorded?.get('activity.failed', request.key);
     if (failed) throw fromErrorInfo(failed.fact.error);
     const activities = this.proxies(request);
+    if (request.external) return this.externalActivity(request, activities, cancellation);
     const call: CallContext = {
       step: request.step,
       key: request.key,
@@ -154,6 +166,28 @@ export class TemporalRuntime implements Runtime {
     } catch (failure) {
       throw activityError(failure, request, cancellation);
     }
+  }
+
+  /**
+   * An activity implemented outside Revo (docs/dsl.md#routing): it takes its input alone and
+   * returns its output as is, so the checks a Revo worker makes around its activities are
+   * made here, against the catalog's schemas. Its attempts are not reported to the
+   * workflow: the outcome counts 1.
+   */
+  private async externalActivity(request: ActivityRequest, activities: Activities, cancellation: Cancellation): Promise<ActivityOutcome> {
+    const spec = { name: request.activity, ...request.external! };
+    const invalidInput = activityInputError(spec, request.step, request.input);
+    if (invalidInput) throw invalidInput;
+    let output: Json;
+    try {
+      const run = activities[request.activity] as unknown as (input: Json) => Promise<Json>;
+      output = ((await this.inScope(cancellation, () => run(request.input))) ?? null) as Json;
+    } catch (failure) {
+      throw activityError(failure, request, cancellation);
+    }
+    const invalidOutput = activityOutputError(spec, request.step, output);
+    if (invalidOutput) throw invalidOutput;
+    return { output, attempts: 1, sequence: ++this.sequence };
   }
 
   async sleep(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
@@ -224,6 +258,7 @@ export class TemporalRuntime implements Runtime {
           ...(parent.typedSearchAttributes.get(REVO_WORKFLOW) !== undefined && { typedSearchAttributes: startSearchAttributes(request.bundle) }),
           // A child not waited for lives on when its parent ends.
           parentClosePolicy: request.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
+          ...(request.priority && { priority: temporalPriority(request.priority) }),
         });
         // A Revo run is named by its workflow id, on Temporal as in `revo history`.
         const runId = workflowId;
