@@ -101,6 +101,10 @@ export interface EffectivePriority {
   fairnessWeight?: number;
 }
 
+/** Temporal's default range of priority keys (a server can be configured otherwise; Revo keeps to the default). */
+export const PRIORITY_KEY_MIN = 1;
+export const PRIORITY_KEY_MAX = 5;
+
 /** The most a fairness key may hold (Temporal's limit), in UTF-8 bytes. */
 export const FAIRNESS_KEY_MAX_BYTES = 64;
 

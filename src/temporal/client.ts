@@ -9,7 +9,7 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
-import type { EffectivePriority } from '../../interpreter/options.js';
+import { startPriority, type EffectivePriority } from '../../interpreter/options.js';
 import { temporalPriority } from '../sandboxed/workflow/activity-options.js';
 import { EVENTS_QUERY, WORKFLOW_REVISION, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import type { TemporalSettings } from './connection.js';
@@ -30,7 +30,7 @@ export interface StartRequest {
   handedOver?: HandedOverRun;
   /** A re-run from a step: the steps answered from the recorded run. */
   reuse?: ReusePlan;
-  /** The run's priority (startPriority: the starter's over the definition's), docs/dsl.md#priority. */
+  /** The starter's priority (`--priority`, `Revo.start`): over the definition's own, field by field (docs/dsl.md#priority). */
   priority?: EffectivePriority;
 }
 
@@ -58,6 +58,7 @@ export function workflowArgument(request: StartRequest): RevoWorkflowInput {
 export async function startRun(client: Client, settings: TemporalSettings, request: StartRequest): Promise<WorkflowHandleWithFirstExecutionRunId> {
   // Set only where the namespace has them: a run never fails for their lack.
   const searchable = await searchAttributesRegistered(client);
+  const priority = startPriority(request.bundle.definition, request.input, request.priority);
   return client.workflow.start(WORKFLOW_TYPE, {
     staticSummary: runSummary(request.bundle),
     ...(searchable && { typedSearchAttributes: startSearchAttributes(request.bundle) }),
@@ -67,7 +68,7 @@ export async function startRun(client: Client, settings: TemporalSettings, reque
     memo: memoOf(request.bundle) as unknown as Record<string, unknown>,
     // A hand-over is started at most once per run id, even when a crash makes it start again.
     ...(request.handedOver && { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
-    ...(request.priority && { priority: temporalPriority(request.priority) }),
+    ...(priority && { priority: temporalPriority(priority) }),
   });
 }
 

@@ -1,12 +1,9 @@
 import { expressionOperation } from '../../../interpreter/expression-syntax.js';
 import type { Priority } from '../../../interpreter/model.js';
-import { FAIRNESS_KEY_MAX_BYTES } from '../../../interpreter/options.js';
+import { FAIRNESS_KEY_MAX_BYTES, PRIORITY_KEY_MAX, PRIORITY_KEY_MIN } from '../../../interpreter/options.js';
 import { walkSteps, type JsonPath } from '../../../interpreter/walk.js';
 import type { Check, CheckContext } from '../check.js';
 
-/** Temporal's default range of priority keys (its server can be configured otherwise; Revo keeps to the default). */
-export const PRIORITY_KEY_MIN = 1;
-export const PRIORITY_KEY_MAX = 5;
 /** Temporal clamps weights to this range; outside it a weight does not mean what it says. */
 const WEIGHT_MIN = 0.001;
 const WEIGHT_MAX = 1000;
