@@ -172,6 +172,14 @@ describe('priority and fairness', () => {
     expect(childStarted).toMatchObject({ priorityKey: 2, fairnessKey: 'child-acme' });
   });
 
+  it('--fairness-key overrides the definition’s fairness key and leaves its other fields', async () => {
+    const started = await revoOnTemporal({ 'tenant.yaml': TENANT, 'tenant-child.yaml': TENANT_CHILD }, ['start', 'tenant.yaml', '--fairness-key', 'batch', '-i', '{"tenant":"acme"}']);
+    expect(started.stderr).toBe('');
+    const workflowId = started.stdout.trim();
+    await env.client.workflow.getHandle(workflowId).result();
+    expect((await history(workflowId))[0]!.workflowExecutionStartedEventAttributes!.priority).toMatchObject({ priorityKey: 4, fairnessKey: 'batch', fairnessWeight: 2 });
+  });
+
   it('refuses a --priority out of range as a usage error, before anything starts', async () => {
     const result = await revoOnTemporal({ 'tenant.yaml': TENANT, 'tenant-child.yaml': TENANT_CHILD }, ['start', 'tenant.yaml', '--priority', '7', '-i', '{"tenant":"acme"}']);
     expect(result.status).toBe(2);
