@@ -302,7 +302,7 @@ export class Revo {
         throw new RerunRefusedError(reuse.of, reuse.from, `cannot re-run ${reuse.of} from step "${reuse.from}" on Temporal: the outcomes of the ${reuse.steps.length} steps to reuse travel in the run's start argument, and with the definition they come to ${Math.round(bytes / 1024)} KB, over what Temporal takes; re-run it on the local engine (--engine local); nothing was run`);
       }
     }
-    const [client, settings, { hasWorkers, startRun }, { TemporalRunHandle }] = await Promise.all([
+    const [client, settings, { hasWorkers, routedQueues, startRun }, { TemporalRunHandle }] = await Promise.all([
       this.temporalConnection.connect(),
       this.temporalConnection.settings(),
       import('../temporal/client.js'),
@@ -312,6 +312,10 @@ export class Revo {
       this.notice(
         `no worker polls task queue "${settings.taskQueue}" yet; the run waits until one does. Start one with: revo worker${workflow.activityModules.map((m) => ` --activities ${m}`).join('')}`,
       );
+    }
+    for (const [queue, activities] of routedQueues(workflow.bundle, settings.taskQueue)) {
+      if (await hasWorkers(client, queue, 'activity')) continue;
+      this.notice(`no worker polls task queue "${queue}" yet, where the run's calls of ${[...activities].join(', ')} go; they wait until one does (docs/dsl.md#routing)`);
     }
     const handle = await startRun(client, settings, {
       bundle: workflow.bundle,

@@ -115,6 +115,14 @@ describe('routing to a Go worker', () => {
     expect(record.error.message).toContain('output of activity "go.quote" in step "quote"');
   });
 
+  it('says at start when no worker polls a queue the calls are routed to', async () => {
+    const nobody = QUOTE.replace(`taskQueue: ${GO_TASK_QUEUE}`, 'taskQueue: nobody-polls-this');
+    const started = await revoOnTemporal({ 'quote.yaml': nobody }, ['start', 'quote.yaml', '--catalog', CATALOG, '-i', '{"item":"bolt","quantity":2}']);
+    expect(started.status).toBe(0);
+    expect(started.stderr).toContain('no worker polls task queue "nobody-polls-this" yet, where the run\'s calls of go.quote go; they wait until one does');
+    await env.client.workflow.getHandle(started.stdout.trim()).terminate('the test is done with it');
+  });
+
   it('validation warns of a queue named nowhere in the catalog', () => {
     const typo = QUOTE.replace(`taskQueue: ${GO_TASK_QUEUE}`, 'taskQueue: revo-go-tset');
     const result = workspace({ 'quote.yaml': typo }).revo(['validate', 'quote.yaml', '--catalog', CATALOG]);
