@@ -11,7 +11,7 @@ import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspace } from '../process-helpers.js';
 import { buildGoWorker, GO_TASK_QUEUE, GO_WORKER_DIR, startGoWorker } from './go-worker.js';
-import { temporalAddress, temporalEnv, type TemporalTestEnv } from './harness.js';
+import { eventually, temporalAddress, temporalEnv, type TemporalTestEnv } from './harness.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -121,6 +121,34 @@ describe('routing to a Go worker', () => {
     expect(started.status).toBe(0);
     expect(started.stderr).toContain('no worker polls task queue "nobody-polls-this" yet, where the run\'s calls of go.quote go; they wait until one does');
     await env.client.workflow.getHandle(started.stdout.trim()).terminate('the test is done with it');
+  });
+
+  it('a cancelled run does not wait for an external activity that cannot hear of it', async () => {
+    const stall = `revo: 1
+name: stall
+steps:
+  - id: stall
+    call: go.stall
+    with: { seconds: 20 }
+    timeout: 1m
+`;
+    const started = await revoOnTemporal({ 'stall.yaml': stall }, ['start', 'stall.yaml', '--catalog', CATALOG]);
+    expect(started.stderr).toBe('');
+    const handle = env.client.workflow.getHandle(started.stdout.trim());
+    // A started attempt is written to the history only when it ends: ask for the pending activity instead.
+    const { PendingActivityState } = (await import('@temporalio/proto')).temporal.api.enums.v1;
+    await eventually(
+      async () => (await handle.describe()).raw.pendingActivities?.some((a) => a.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED),
+      'the Go activity to start',
+    );
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    const types = (await history(handle.workflowId)).map((e) => e.eventType);
+    const { EventType } = (await import('@temporalio/proto')).temporal.api.enums.v1;
+    // Asked to stop, and the run ended cancelled there and then: the activity, still sleeping, completes nothing in this history.
+    expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+    expect(types.at(-1)).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+    expect(types).not.toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
   });
 
   it('validation warns of a queue named nowhere in the catalog', () => {

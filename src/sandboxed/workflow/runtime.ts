@@ -108,8 +108,11 @@ export class TemporalRuntime implements Runtime {
         // A step's options are its own (one object per step), so the proxy can carry the step in its summary.
         summary: activitySummary(request.step),
         // From revision 1 a cancelled activity is waited for until it confirms, with the attempt it was in;
-        // runs started before keep their commands on replay.
-        ...((this.options.revision ?? 0) >= 1 && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
+        // runs started before keep their commands on replay. An external activity may never hear of the
+        // cancellation (it learns of it only by heartbeating), so it is only asked to stop.
+        ...(request.external
+          ? { cancellationType: ActivityCancellationType.TRY_CANCEL }
+          : (this.options.revision ?? 0) >= 1 && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
       };
       proxies = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Activities;
       byPriority.set(priorityKey, proxies);
