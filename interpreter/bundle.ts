@@ -1,4 +1,4 @@
-import type { CallOptions, Json, WorkflowDefinition } from './model.js';
+import type { CallOptions, Json, JsonSchema, WorkflowDefinition } from './model.js';
 
 /**
  * Everything a run needs, by value (docs/architecture.md: the definition travels as the
@@ -13,6 +13,19 @@ export interface WorkflowBundle {
   children: { [reference: string]: WorkflowBundle };
   /** Option level 5 of docs/dsl.md#errors-timeouts-and-retries: each called activity's own defaults. */
   activityDefaults: { [activity: string]: CallOptions };
+  /**
+   * The called activities that are implemented outside Revo (`"external": true` in the
+   * catalog, docs/dsl.md#routing): the workflow checks their input and output itself.
+   * Absent: none.
+   */
+  external?: { [activity: string]: ExternalActivity };
+}
+
+/** An activity served by a worker in another language, as its catalog entry describes it. */
+export interface ExternalActivity {
+  taskQueue: string;
+  input: JsonSchema;
+  output: JsonSchema;
 }
 
 /** What starts a run. */

@@ -35,6 +35,19 @@ export interface CallOptions {
   timeout?: Duration;
   heartbeat?: Duration;
   retry?: RetryPolicy;
+  taskQueue?: TaskQueue;
+}
+
+/** A Temporal task queue name (docs/dsl.md#routing). */
+export type TaskQueue = string;
+
+/** Temporal task priority and fairness (docs/dsl.md#priority); each field overrides the more general level's. */
+export interface Priority {
+  /** 1 (first) to 5 (last). */
+  key?: number;
+  /** Renders to a string. */
+  fairnessKey?: Template;
+  fairnessWeight?: number;
 }
 
 export interface SignalDeclaration {
@@ -56,6 +69,7 @@ export interface WorkflowDefinition {
   input?: JsonSchema;
   output?: Template;
   timeout?: Duration;
+  priority?: Priority;
   defaults?: CallOptions;
   activities?: { [pattern: string]: CallOptions };
   signals?: { [name: string]: SignalDeclaration };
@@ -78,6 +92,8 @@ export interface CallStep extends StepBase {
   timeout?: Duration;
   heartbeat?: Duration;
   retry?: RetryPolicy;
+  taskQueue?: TaskQueue;
+  priority?: Priority;
   local?: boolean;
   compensate?: Step[];
 }
@@ -133,6 +149,7 @@ export interface WaitStep extends StepBase {
 
 export interface ChildStep extends StepBase {
   child: { workflow: string; input?: Template; workflowId?: Template; wait?: boolean };
+  priority?: Priority;
   result?: string;
 }
 

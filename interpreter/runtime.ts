@@ -7,11 +7,11 @@
  * engines key their journals by it) and a Cancellation: when it fires, the operation
  * must settle promptly by throwing the cancellation's reason.
  */
-import type { WorkflowBundle } from './bundle.js';
+import type { ExternalActivity, WorkflowBundle } from './bundle.js';
 import type { Cancellation } from './cancellation.js';
 import type { HistoryEvent, StepKey } from './history.js';
 import type { Json } from './model.js';
-import type { EffectiveOptions } from './options.js';
+import type { EffectiveOptions, EffectivePriority } from './options.js';
 
 export interface RunInfo {
   workflowId: string;
@@ -29,6 +29,10 @@ export interface ActivityRequest {
   options: EffectiveOptions;
   /** `local: true` on the step: a Temporal local activity; the local engine ignores it. */
   local: boolean;
+  /** The step's own priority; what it leaves unset, Temporal inherits from the run. */
+  priority?: EffectivePriority;
+  /** Set when the activity is implemented outside Revo: it takes its input alone and returns its output as is. */
+  external?: ExternalActivity;
 }
 
 export interface ActivityOutcome {
@@ -52,6 +56,8 @@ export interface ChildRequest {
   workflowId?: string;
   /** false: start and return without waiting for the result. */
   wait: boolean;
+  /** The child run's priority (the step's over the child definition's); what it leaves unset, Temporal inherits. */
+  priority?: EffectivePriority;
 }
 
 export interface ChildOutcome {

@@ -5,7 +5,7 @@
 
 // Running workflows, on any engine.
 export { Revo } from './api/revo.js';
-export type { EngineChoice, ReplayOptions, ReplayVerdict, RerunOptions, ResumeOptions, RevoOptions, StartOptions, Workflow } from './api/revo.js';
+export type { EngineChoice, ReplayOptions, ReplayVerdict, RerunOptions, ResumeOptions, RevoOptions, RunPriority, StartOptions, Workflow } from './api/revo.js';
 export type { EngineName, EventsOptions, RunHandle, WaitOptions } from './api/run-handle.js';
 export type { RunFilter, RunList, RunSummary } from './api/list-runs.js';
 export type { ArchiveReport } from './api/archive-runs.js';

@@ -115,6 +115,21 @@ describe('revo CLI', () => {
     expect(revo(['validate', 'bad.yaml', '--catalog', 'catalog.json'], dir).code).toBe(0);
   });
 
+  it('writes a catalog served on a task queue, which routes calls there without a warning (docs/dsl.md#routing)', () => {
+    const routed = UNKNOWN_ACTIVITY.replace('call: payments.charge', 'call: payments.charge\n    taskQueue: payments');
+    expect(routed).toContain('taskQueue: payments');
+    const dir = workspace({ 'routed.yaml': routed, 'activities.ts': ACTIVITY_MODULE });
+    expect(revo(['catalog', '--activities', 'activities.ts', '--task-queue', 'payments', '-o', 'payments.json'], dir).code).toBe(0);
+    const written = JSON.parse(readFileSync(join(dir, 'payments.json'), 'utf8'));
+    expect(written.activities.map((a: { name: string; taskQueue: string }) => [a.name, a.taskQueue])).toEqual([['payments.charge', 'payments']]);
+    const quiet = revo(['validate', 'routed.yaml', '--catalog', 'payments.json', '--strict'], dir);
+    expect(quiet.stdout).not.toContain('task-queue');
+    expect(quiet.code).toBe(0);
+    const elsewhere = revo(['validate', 'routed.yaml', '--activities', 'activities.ts', '--strict'], dir);
+    expect(elsewhere.stdout).toMatch(/warning: task queue `payments` is named nowhere in the activity catalog.*\[task-queue\]/);
+    expect(elsewhere.code).toBe(1);
+  });
+
   it('exits 2 for an activity module that does not load', () => {
     const dir = workspace({ 'ok.yaml': VALID, 'broken.ts': 'export const x = ;\n' });
     const result = revo(['validate', 'ok.yaml', '--activities', 'broken.ts'], dir);

@@ -36,6 +36,7 @@ const PAIRS: [model: string, generated: string][] = [
   ['ReturnStep', 'ReturnStep'],
   ['RetryPolicy', 'RetryPolicy'],
   ['CallOptions', 'CallOptions'],
+  ['Priority', 'Priority'],
   ['SignalDeclaration', 'SignalDeclaration'],
   ['Schedule', 'Schedule'],
 ];

@@ -36,13 +36,15 @@ input:
   properties: { orderId: { type: string } }
 output: { var: shipment }
 timeout: 7d
+priority: { key: 3, fairnessKey: { var: input.orderId }, fairnessWeight: 1.5 }
 defaults:
   timeout: 30s
   heartbeat: 10s
+  taskQueue: orders
   retry: { maxAttempts: 5, initialInterval: 1s, backoff: 2, maxInterval: 1m, maxElapsed: 1h, nonRetryable: [CardDeclined], retryOn: [Transient] }
 activities:
   payments.*: { retry: { maxAttempts: 3 } }
-  shipping.book: { timeout: 2m }
+  shipping.book: { timeout: 2m, taskQueue: shipping }
 signals:
   approve: { description: Approval, schema: { type: object } }
   poke: {}
@@ -62,6 +64,8 @@ steps:
     timeout: 1m
     heartbeat: 10s
     retry: { maxAttempts: 2 }
+    taskQueue: payments
+    priority: { key: 1 }
     local: false
     compensate:
       - id: refund
@@ -98,6 +102,7 @@ steps:
     result: approval
   - id: ship
     child: { workflow: ./shipping.yaml, input: {}, workflowId: abc, wait: false }
+    priority: { fairnessKey: shipping }
     result: shipment
   - id: guarded
     try: [{ id: risky, fail: { type: Boom, message: no, details: { a: 1 } } }]
@@ -190,7 +195,7 @@ describe('schema error messages', () => {
     call: payments.charge
     steps: []
 `)).toEqual([
-      '6:5 unknown key `steps` in step `charge`; a `call` step takes id, name, when, call, with, result, timeout, heartbeat, retry, local, compensate',
+      '6:5 unknown key `steps` in step `charge`; a `call` step takes id, name, when, call, with, result, timeout, heartbeat, retry, taskQueue, priority, local, compensate',
     ]);
   });
 

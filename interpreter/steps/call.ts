@@ -2,7 +2,7 @@
 import { copyScope, assign } from '../scope.js';
 import { render } from '../expressions.js';
 import type { CallStep } from '../model.js';
-import { effectiveOptions, type EffectiveOptions } from '../options.js';
+import { effectiveOptions, renderPriority, type EffectiveOptions } from '../options.js';
 import type { StepHandler } from './handler.js';
 
 /** A step's options never change during a run (the definition is fixed): work them out once. */
@@ -15,8 +15,10 @@ export const callStep: StepHandler<CallStep> = {
     const { run } = exec;
     let options = optionsOf.get(step);
     if (!options) optionsOf.set(step, (options = effectiveOptions(run.definition, step, run.bundle.activityDefaults[step.call])));
+    const priority = renderPriority(step.priority, exec.scope, `step "${step.id}"`);
+    const external = run.bundle.external?.[step.call];
     const outcome = await run.runtime.activity(
-      { key, step: step.id, activity: step.call, input: input ?? null, options, local: step.local === true },
+      { key, step: step.id, activity: step.call, input: input ?? null, options, local: step.local === true, ...(priority && { priority }), ...(external && { external }) },
       exec.cancellation,
     );
     if (step.result !== undefined) assign(exec.scope, step.result, outcome.output, step.id);

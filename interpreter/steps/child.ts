@@ -2,6 +2,7 @@
 import { WorkflowError } from '../errors.js';
 import { render } from '../expressions.js';
 import type { ChildStep, Json } from '../model.js';
+import { renderPriority, startPriority } from '../options.js';
 import { assign } from '../scope.js';
 import type { StepHandler } from './handler.js';
 
@@ -22,7 +23,11 @@ export const childStep: StepHandler<ChildStep> = {
       throw new WorkflowError('NotFound', `step "${step.id}": the child workflow "${workflow}" was not loaded with this run`, { step: step.id, nonRetryable: true });
     }
     const wait = step.child.wait !== false;
-    const outcome = await exec.run.runtime.child({ key, step: step.id, bundle, input, ...(workflowId !== undefined && { workflowId }), wait }, exec.cancellation);
+    const priority = startPriority(bundle.definition, input, renderPriority(step.priority, exec.scope, `step "${step.id}"`));
+    const outcome = await exec.run.runtime.child(
+      { key, step: step.id, bundle, input, ...(workflowId !== undefined && { workflowId }), wait, ...(priority && { priority }) },
+      exec.cancellation,
+    );
     const output: Json = wait ? (outcome.output ?? null) : { workflowId: outcome.workflowId };
     if (step.result !== undefined) assign(exec.scope, step.result, output, step.id);
     return { output };

@@ -35,8 +35,16 @@ export async function loadActivities(sources: CatalogSources = {}): Promise<Load
 
 /** The validation-relevant part of a definition (no code). */
 export function specOf(definition: ActivitySpec): ActivitySpec {
-  const { name, description, input, output, defaults } = definition;
-  return { name, ...(description ? { description } : {}), input, output, ...(defaults ? { defaults } : {}) };
+  const { name, description, input, output, defaults, taskQueue, external } = definition;
+  return {
+    name,
+    ...(description ? { description } : {}),
+    input,
+    output,
+    ...(defaults ? { defaults } : {}),
+    ...(taskQueue !== undefined && { taskQueue }),
+    ...(external && { external }),
+  };
 }
 
 export function toCatalogFile(specs: Iterable<ActivitySpec>): CatalogFile {
@@ -98,6 +106,17 @@ export async function loadCatalogFile(path: string): Promise<ActivitySpec[]> {
   file.activities.forEach((spec, i) => {
     if (typeof spec?.name !== 'string' || !('input' in spec) || !('output' in spec)) {
       throw new UsageError(`${path}: activities[${i}] needs name, input and output`);
+    }
+    if (spec.taskQueue !== undefined && (typeof spec.taskQueue !== 'string' || !/^\S+$/.test(spec.taskQueue))) {
+      throw new UsageError(`${path}: activities[${i}] ("${spec.name}"): taskQueue must be a task queue name (a string without spaces)`);
+    }
+    if (spec.external !== undefined && spec.external !== true) {
+      throw new UsageError(`${path}: activities[${i}] ("${spec.name}"): external is true or absent`);
+    }
+    if (spec.external && spec.taskQueue === undefined) {
+      throw new UsageError(
+        `${path}: activities[${i}] ("${spec.name}") is external but names no taskQueue; add the task queue its workers poll (docs/dsl.md#routing)`,
+      );
     }
   });
   return file.activities;

@@ -23,6 +23,13 @@ export interface ActivitySpec {
   input: JsonSchema;
   output: JsonSchema;
   defaults?: CallOptions;
+  /**
+   * The task queue whose workers serve the activity (docs/dsl.md#routing): calls go there
+   * unless the definition routes them elsewhere. Catalog entries only.
+   */
+  taskQueue?: string;
+  /** Implemented outside Revo (say in Go): only Temporal can run it, on `taskQueue`. Catalog entries only. */
+  external?: true;
 }
 
 /** A typed activity: its spec plus the code that runs it. */

@@ -9,10 +9,12 @@ import { basename, resolve } from 'node:path';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
+import { PRIORITY_KEY_MAX, PRIORITY_KEY_MIN, startPriority, type EffectivePriority } from '../../interpreter/options.js';
+import { WorkflowError } from '../../interpreter/errors.js';
 import { activityModules } from '../activities/modules.js';
-import type { ActivityDefinition } from '../activities/types.js';
+import type { ActivityDefinition, ActivitySpec, Catalog } from '../activities/types.js';
 import { BUILTIN_ACTIVITIES } from '../activities/builtins/index.js';
-import { loadActivityModule } from '../activities/catalog.js';
+import { loadActivityModule, loadCatalogFile } from '../activities/catalog.js';
 import { RunEndedError, RunNotFoundError, TemporalUnavailableError, UsageError } from '../errors.js';
 import { bundleWorkflow } from '../load/bundle-workflow.js';
 import { loadFile } from '../load/load.js';
@@ -49,6 +51,13 @@ export interface RevoOptions {
    * file, the `activities/index.ts` (or .js) beside it. The built-ins are always there.
    */
   activities?: (ActivityDefinition | string)[];
+  /**
+   * Activities implemented elsewhere, that runs may call but this process cannot run: specs,
+   * or paths of JSON catalogs (`revo catalog` output or hand-written; an entry marked
+   * `"external": true` is served on its `taskQueue`, docs/dsl.md#routing). An entry
+   * replaces an activity of the same name.
+   */
+  catalogs?: (ActivitySpec | string)[];
   temporal?: TemporalOptions;
   /** Things worth telling a user (no worker polls the queue, a run moved to Temporal…); Revo prints nothing itself. */
   onNotice?: (notice: string) => void;
@@ -87,7 +96,15 @@ export interface StartOptions {
   trigger?: string;
   /** The run id to use (on Temporal, the workflow id); default: `<workflow>-<time>-<random>`. */
   runId?: string;
+  /**
+   * The run's priority and fairness on Temporal, over the definition's `priority` field by
+   * field (docs/dsl.md#priority). The local engine orders nothing by it.
+   */
+  priority?: RunPriority;
 }
+
+/** A run's priority as given at start: `key` 1 (first) to 5 (last), a fairness key and its weight. */
+export type RunPriority = EffectivePriority;
 
 export interface ReplayOptions {
   /** Replay against the run's own file as it is now. */
@@ -141,6 +158,7 @@ export class Revo {
   private readonly activities = new Map<string, ActivityDefinition>(BUILTIN_ACTIVITIES.map((d) => [d.name, d]));
   private readonly given: { modules: string[]; definitions: ActivityDefinition[] } | undefined;
   private readonly loadedModules = new Set<string>();
+  private catalogSpecs: Promise<ActivitySpec[]> | undefined;
   private engineCache: LocalEngine | undefined;
   /** Runs this process drives, with their events as written. */
   private readonly live = new Map<LocalRun, LiveEvents>();
@@ -182,7 +200,7 @@ export class Revo {
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
     const modules = this.modulesFor(file);
     await this.loadModules(modules);
-    const bundle = await bundleWorkflow(file, this.activities);
+    const bundle = await bundleWorkflow(file, await this.catalog());
     return { name: bundle.definition.name, bundle, file: resolve(file), activityModules: modules };
   }
 
@@ -208,6 +226,14 @@ export class Revo {
     for (const d of this.given?.definitions ?? []) this.activities.set(d.name, d);
   }
 
+  /** What runs are validated against: the activities with code, then the catalog entries over them. */
+  private async catalog(): Promise<Catalog> {
+    const sources = this.options.catalogs ?? [];
+    if (sources.length === 0) return this.activities;
+    this.catalogSpecs ??= Promise.all(sources.map((source) => (typeof source === 'string' ? loadCatalogFile(source) : [source]))).then((lists) => lists.flat());
+    return new Map<string, ActivitySpec>([...this.activities, ...(await this.catalogSpecs).map((spec): [string, ActivitySpec] => [spec.name, spec])]);
+  }
+
   /** The activities runs of this instance can call, by name (built-ins included). */
   get activityMap(): ReadonlyMap<string, ActivityDefinition> {
     return this.activities;
@@ -224,13 +250,14 @@ export class Revo {
     const loaded = typeof workflow === 'string' ? await this.load(workflow) : workflow;
     const input = options.input ?? {};
     checkInput(loaded.bundle, input, loaded.file);
+    checkPriority(loaded, input, options.priority);
     const engine = options.engine ?? this.engine;
     const trigger = options.trigger ?? 'api';
     const { reuse } = options as StartFromStep;
-    if (engine === 'temporal') return this.startOnTemporal(loaded, input, trigger, options.runId, reuse);
+    if (engine === 'temporal') return this.startOnTemporal(loaded, input, trigger, options.runId, reuse, options.priority);
     if (engine === 'auto') {
       const { startAuto } = await import('../auto/auto-run.js');
-      return startAuto(this, loaded, input, trigger, reuse);
+      return startAuto(this, loaded, input, trigger, reuse, options.priority);
     }
     return this.startLocal(loaded, input, trigger, options.runId, undefined, reuse);
   }
@@ -272,7 +299,7 @@ export class Revo {
     return () => set.delete(listener);
   }
 
-  private async startOnTemporal(workflow: Workflow, input: Json, trigger: string, runId?: string, reuse?: ReusePlan): Promise<TemporalRunHandle> {
+  private async startOnTemporal(workflow: Workflow, input: Json, trigger: string, runId?: string, reuse?: ReusePlan, priority?: RunPriority): Promise<TemporalRunHandle> {
     if (reuse) {
       const bytes = JSON.stringify(reuse).length + JSON.stringify(workflow.bundle).length;
       if (bytes > MAX_REUSE_BYTES) {
@@ -280,7 +307,7 @@ export class Revo {
         throw new RerunRefusedError(reuse.of, reuse.from, `cannot re-run ${reuse.of} from step "${reuse.from}" on Temporal: the outcomes of the ${reuse.steps.length} steps to reuse travel in the run's start argument, and with the definition they come to ${Math.round(bytes / 1024)} KB, over what Temporal takes; re-run it on the local engine (--engine local); nothing was run`);
       }
     }
-    const [client, settings, { hasWorkers, startRun }, { TemporalRunHandle }] = await Promise.all([
+    const [client, settings, { hasWorkers, routedQueues, startRun }, { TemporalRunHandle }] = await Promise.all([
       this.temporalConnection.connect(),
       this.temporalConnection.settings(),
       import('../temporal/client.js'),
@@ -291,7 +318,18 @@ export class Revo {
         `no worker polls task queue "${settings.taskQueue}" yet; the run waits until one does. Start one with: revo worker${workflow.activityModules.map((m) => ` --activities ${m}`).join('')}`,
       );
     }
-    const handle = await startRun(client, settings, { bundle: workflow.bundle, input, trigger: { by: trigger, input }, ...(runId !== undefined && { workflowId: runId }), ...(reuse && { reuse }) });
+    for (const [queue, activities] of routedQueues(workflow.bundle, settings.taskQueue)) {
+      if (await hasWorkers(client, queue, 'activity')) continue;
+      this.notice(`no worker polls task queue "${queue}" yet, where the run's calls of ${[...activities].join(', ')} go; they wait until one does (docs/dsl.md#routing)`);
+    }
+    const handle = await startRun(client, settings, {
+      bundle: workflow.bundle,
+      input,
+      trigger: { by: trigger, input },
+      ...(runId !== undefined && { workflowId: runId }),
+      ...(reuse && { reuse }),
+      ...(priority && { priority }),
+    });
     return new TemporalRunHandle(client, handle.workflowId, workflow.name);
   }
 
@@ -535,3 +573,20 @@ function usable<T>(action: () => T): T {
   }
 }
 
+
+/**
+ * A priority Temporal would refuse, or a fairness key the definition cannot render from
+ * this input, is a usage error before anything starts (docs/dsl.md#priority).
+ */
+function checkPriority(workflow: Workflow, input: Json, given: RunPriority | undefined): void {
+  const key = given?.key;
+  if (key !== undefined && (!Number.isInteger(key) || key < PRIORITY_KEY_MIN || key > PRIORITY_KEY_MAX)) {
+    throw new UsageError(`priority key ${key} is out of range: keys run from ${PRIORITY_KEY_MIN} (runs first) to ${PRIORITY_KEY_MAX} (runs last)`);
+  }
+  try {
+    startPriority(workflow.bundle.definition, input, given);
+  } catch (error) {
+    if (error instanceof WorkflowError) throw new UsageError(`${workflow.file ?? workflow.name}: ${error.message}`);
+    throw error;
+  }
+}

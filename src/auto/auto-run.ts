@@ -10,7 +10,7 @@ import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
 import type { LocalRunHandle } from '../api/local-run-handle.js';
-import type { Revo, Workflow } from '../api/revo.js';
+import type { Revo, RunPriority, Workflow } from '../api/revo.js';
 import type { EngineName, EventsOptions, RunHandle, WaitOptions } from '../api/run-handle.js';
 import { TemporalRunHandle } from '../api/temporal-run-handle.js';
 import { pause } from '../api/waiting.js';
@@ -27,13 +27,13 @@ const BOUNDARIES = new Set<HistoryEvent['type']>(['step.completed', 'step.failed
 const ENDS = new Set<HistoryEvent['type']>(['run.completed', 'run.failed', 'run.cancelled']);
 
 /** Starts a run the `auto` way: on Temporal if it can take it now, else locally, handed over once it can. */
-export async function startAuto(revo: Revo, workflow: Workflow, input: Json, trigger: string, reuse?: ReusePlan): Promise<RunHandle> {
+export async function startAuto(revo: Revo, workflow: Workflow, input: Json, trigger: string, reuse?: ReusePlan, priority?: RunPriority): Promise<RunHandle> {
   const settings = await revo.temporal.settings();
   const probe = new TemporalProbe(settings);
   const first = await probe.check();
   if ('client' in first) {
     revo.temporal.adopt(first.client);
-    const handle = await revo.start(workflow, { input, trigger, engine: 'temporal', ...(reuse && { reuse }) } as Parameters<Revo['start']>[1]);
+    const handle = await revo.start(workflow, { input, trigger, engine: 'temporal', ...(reuse && { reuse }), ...(priority && { priority }) } as Parameters<Revo['start']>[1]);
     revo.notice(`run ${handle.runId} started (${workflow.name}, Temporal engine at ${settings.address})`);
     return handle;
   }

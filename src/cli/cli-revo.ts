@@ -32,12 +32,14 @@ export function terminal(quiet = false): Terminal {
 export interface CliRevoOptions extends TemporalFlags {
   engine?: EngineChoice;
   activities?: string[];
+  catalog?: string[];
 }
 
 export function cliRevo(options: CliRevoOptions, term: Terminal): Revo {
   return new Revo({
     ...(options.engine && { engine: options.engine }),
     ...(options.activities?.length && { activities: options.activities }),
+    ...(options.catalog?.length && { catalogs: options.catalog }),
     temporal: temporalOptionsOf(options),
     onNotice: (text) => term.say(text),
     ...storageRetryOf(process.env.REVO_STORAGE_RETRY),

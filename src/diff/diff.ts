@@ -7,7 +7,7 @@ import { stepChanges } from './steps.js';
 import { asJson, beforeAfter, valueChanges } from './values.js';
 
 /** Workflow-level keys compared as plain values, in the order changes are listed. */
-const OPTION_KEYS = ['name', 'version', 'description', 'timeout', 'defaults', 'activities', 'schedule'] as const;
+const OPTION_KEYS = ['name', 'version', 'description', 'timeout', 'priority', 'defaults', 'activities', 'schedule'] as const;
 
 export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefinition): DefinitionDiff {
   const changes: Change[] = [

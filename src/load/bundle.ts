@@ -5,10 +5,16 @@
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { CallOptions, CallStep, WorkflowDefinition } from '../../interpreter/model.js';
 import { walkSteps } from '../../interpreter/walk.js';
-import type { Catalog } from '../activities/types.js';
+import type { ActivitySpec, Catalog } from '../activities/types.js';
 import { UsageError } from '../errors.js';
 import type { LoadedFile } from './load.js';
 import { childReferences, type WorkflowSet } from './workflow-set.js';
+
+/** Option level 5: the activity's own defaults, with the catalog's task queue under its own `taskQueue`. */
+export function activityDefaultOptions(spec: ActivitySpec): CallOptions | undefined {
+  if (spec.taskQueue === undefined) return spec.defaults;
+  return { ...spec.defaults, taskQueue: spec.defaults?.taskQueue ?? spec.taskQueue };
+}
 
 /** Builds the bundle of a loaded, valid file. Child references must resolve within `set`. */
 export function buildBundle(file: LoadedFile, set: WorkflowSet, catalog: Catalog, parents: readonly string[] = []): WorkflowBundle {
@@ -23,10 +29,14 @@ export function buildBundle(file: LoadedFile, set: WorkflowSet, catalog: Catalog
     children[ref] = buildBundle(target, set, catalog, [...parents, file.file]);
   }
   const activityDefaults: Record<string, CallOptions> = {};
+  const external: NonNullable<WorkflowBundle['external']> = {};
   for (const { step } of walkSteps(definition.steps)) {
     const name = (step as CallStep).call;
-    const defaults = name === undefined ? undefined : catalog.get(name)?.defaults;
+    const spec = name === undefined ? undefined : catalog.get(name);
+    if (!spec) continue;
+    const defaults = activityDefaultOptions(spec);
     if (defaults) activityDefaults[name] = defaults;
+    if (spec.external) external[name] = { taskQueue: spec.taskQueue!, input: spec.input, output: spec.output };
   }
-  return { definition, hash: file.hash!, children, activityDefaults };
+  return { definition, hash: file.hash!, children, activityDefaults, ...(Object.keys(external).length > 0 && { external }) };
 }

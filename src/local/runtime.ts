@@ -220,6 +220,14 @@ export class LocalRuntime implements Runtime {
 
   private async runActivity(request: ActivityRequest, cancellation: Cancellation): Promise<ActivityOutcome> {
     const { key } = request;
+    if (request.external) {
+      throw new WorkflowError(
+        'NotFound',
+        `step "${request.step}" calls "${request.activity}", which the catalog marks external (served on task queue "${request.external.taskQueue}"); ` +
+          'the local engine runs only activities loaded in this process: run it on Temporal (--engine temporal), docs/dsl.md#routing',
+        { step: request.step, nonRetryable: true },
+      );
+    }
     const definition = this.options.activities.get(request.activity);
     if (!definition) {
       throw new WorkflowError('NotFound', `no activity "${request.activity}" is loaded for step "${request.step}"; pass the module that defines it with --activities`, {

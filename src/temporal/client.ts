@@ -9,6 +9,9 @@ import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { ErrorInfo, HistoryEvent, TriggerInfo } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
+import { effectiveOptions, startPriority, type EffectivePriority } from '../../interpreter/options.js';
+import { walkSteps } from '../../interpreter/walk.js';
+import { temporalPriority } from '../sandboxed/workflow/activity-options.js';
 import { EVENTS_QUERY, WORKFLOW_REVISION, WORKFLOW_TYPE, type EventsPage, type HandedOverRun, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import type { TemporalSettings } from './connection.js';
 import { errorInfoOf } from '../sandboxed/failures.js';
@@ -28,6 +31,8 @@ export interface StartRequest {
   handedOver?: HandedOverRun;
   /** A re-run from a step: the steps answered from the recorded run. */
   reuse?: ReusePlan;
+  /** The starter's priority (`--priority`, `Revo.start`): over the definition's own, field by field (docs/dsl.md#priority). */
+  priority?: EffectivePriority;
 }
 
 /** `<name>-<yyyymmdd-hhmmss>-<4 chars>`, like local run ids: sortable and readable. */
@@ -54,6 +59,7 @@ export function workflowArgument(request: StartRequest): RevoWorkflowInput {
 export async function startRun(client: Client, settings: TemporalSettings, request: StartRequest): Promise<WorkflowHandleWithFirstExecutionRunId> {
   // Set only where the namespace has them: a run never fails for their lack.
   const searchable = await searchAttributesRegistered(client);
+  const priority = startPriority(request.bundle.definition, request.input, request.priority);
   return client.workflow.start(WORKFLOW_TYPE, {
     staticSummary: runSummary(request.bundle),
     ...(searchable && { typedSearchAttributes: startSearchAttributes(request.bundle) }),
@@ -63,6 +69,7 @@ export async function startRun(client: Client, settings: TemporalSettings, reque
     memo: memoOf(request.bundle) as unknown as Record<string, unknown>,
     // A hand-over is started at most once per run id, even when a crash makes it start again.
     ...(request.handedOver && { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const }),
+    ...(priority && { priority: temporalPriority(priority) }),
   });
 }
 
@@ -118,12 +125,25 @@ export async function startArgument(client: Client, workflowId: string): Promise
   return client.options.loadedDataConverter.payloadConverter.fromPayload<RevoWorkflowInput>(payload);
 }
 
-/** Whether some worker polls the task queue for workflow tasks (a run waits, silently, until one does). */
-export async function hasWorkers(client: Client, taskQueue: string): Promise<boolean> {
+/** Whether some worker polls the task queue for workflow (or activity) tasks (a run, or a call, waits silently until one does). */
+export async function hasWorkers(client: Client, taskQueue: string, tasks: 'workflow' | 'activity' = 'workflow'): Promise<boolean> {
   const { pollers } = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue },
-    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+    taskQueueType: tasks === 'workflow' ? 1 : 2, // TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY
   });
   return (pollers?.length ?? 0) > 0;
+}
+
+/** The task queues other than the run's own that calls of `bundle` (children included) are routed to, with their activities. */
+export function routedQueues(bundle: WorkflowBundle, ownQueue: string, into = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  for (const { step } of walkSteps(bundle.definition.steps)) {
+    if (!('call' in step) || step.local === true) continue;
+    const queue = effectiveOptions(bundle.definition, step, bundle.activityDefaults[step.call]).taskQueue;
+    if (queue === undefined || queue === ownQueue) continue;
+    if (!into.has(queue)) into.set(queue, new Set());
+    into.get(queue)!.add(step.call);
+  }
+  for (const child of Object.values(bundle.children)) routedQueues(child, ownQueue, into);
+  return into;
 }

@@ -233,6 +233,52 @@ async function waitFor(condition: () => Promise<boolean>, ms = 5_000): Promise<v
   }
 }
 
+describe('routing and priority on the local engine (docs/dsl.md#routing, #priority)', () => {
+  const QUOTE = `revo: 1
+name: api-quote
+priority: { key: 2, fairnessKey: { var: input.tenant } }
+steps:
+  - { id: price, call: test.double, with: 4, result: doubled, taskQueue: elsewhere, priority: { key: 1 } }
+  - { id: quote, call: go.quote, with: { item: bolt, quantity: 2 } }
+`;
+  const GO_CATALOG = join(import.meta.dirname, '..', 'fixtures', 'go-worker', 'catalog.json');
+
+  it('runs a routed call in-process, ignores priorities, and refuses an external activity, saying why', async () => {
+    const local = new Revo({ home: join(dir, '.revo'), activities: [double], catalogs: [GO_CATALOG] });
+    try {
+      const run = await local.start(file('quote.yaml', QUOTE), { input: { tenant: 'acme' }, priority: { key: 5 } });
+      const failed = await run.result().catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(RunFailedError);
+      expect((failed as RunFailedError).error).toMatchObject({
+        type: 'NotFound',
+        step: 'quote',
+        message:
+          'step "quote" calls "go.quote", which the catalog marks external (served on task queue "revo-go-test"); ' +
+          'the local engine runs only activities loaded in this process: run it on Temporal (--engine temporal), docs/dsl.md#routing',
+      });
+      expect((await run.record()).steps.find((s) => s.key === 'price')).toMatchObject({ status: 'completed', output: 8 });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('refuses a priority key out of range, or a fairness key the input cannot give, before anything starts', async () => {
+    const local = new Revo({ home: join(dir, '.revo'), activities: [double], catalogs: [GO_CATALOG] });
+    try {
+      const path = file('quote.yaml', QUOTE);
+      await expect(local.start(path, { input: { tenant: 'acme' }, priority: { key: 7 } })).rejects.toThrow(
+        'priority key 7 is out of range: keys run from 1 (runs first) to 5 (runs last)',
+      );
+      await expect(local.start(path, { input: {} })).rejects.toThrow(
+        `${path}: workflow "api-quote": priority.fairnessKey rendered null; it must render to a string (docs/dsl.md#priority)`,
+      );
+      expect(await local.listRuns()).toHaveLength(0);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('children on the local engine', () => {
   it("a wait: false child's returned workflowId is the run id getRun and revo history take", async () => {
     file('kid.yaml', `revo: 1\nname: api-kid\nsteps:\n  - { id: k, set: { done: true } }\noutput: { done: { var: done } }\n`);

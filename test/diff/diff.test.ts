@@ -100,6 +100,18 @@ describe('diffDefinitions: the workflow around the steps', () => {
     ]);
   });
 
+  it('reports routing and priority changes, on the workflow and on steps (docs/dsl.md#routing, #priority)', () => {
+    const before = `${BASE}priority: { key: 3 }\ndefaults: { taskQueue: orders }\n`;
+    const after = `${BASE.replace('call: shipping.book', 'call: shipping.book\n    taskQueue: shipping\n    priority: { key: 1 }')}priority: { key: 2, fairnessKey: { var: input.tenant } }\ndefaults: { taskQueue: orders-v2 }\n`;
+    expect(diff(before, after)).toEqual([
+      'changed workflow: `priority.key` changed',
+      'added workflow: `priority.fairnessKey` added',
+      'changed workflow: `defaults.taskQueue` changed',
+      'added step: step `ship`: `taskQueue` added',
+      'added step: step `ship`: `priority` added',
+    ]);
+  });
+
   it('flags a rename as breaking', () => {
     expect(diff(BASE, BASE.replace('name: orders', 'name: orders-v2'))).toEqual(['! changed workflow: workflow renamed from `orders` to `orders-v2`: whatever starts it by name must change too']);
   });

@@ -5,13 +5,56 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CallOptions, CallStep, WorkflowDefinition } from '../../interpreter/model.js';
-import { activityLevels, effectiveOptions, ENGINE_DEFAULTS } from '../../interpreter/options.js';
+import { activityLevels, effectiveOptions, ENGINE_DEFAULTS, mergePriority, renderPriority, startPriority } from '../../interpreter/options.js';
+import { createScope } from '../../interpreter/scope.js';
+import { WorkflowError } from '../../interpreter/errors.js';
 import { fails, hangs, runWorkflow, stepOf, testActivity, workflow } from './harness.js';
 
 function definition(extra: Partial<WorkflowDefinition> = {}): WorkflowDefinition {
   return { revo: 1, name: 'opts', steps: [{ id: 'x', set: { a: 1 } }], ...extra };
 }
 const call = (activity: string, options: Partial<CallStep> = {}): CallStep => ({ id: 'c', call: activity, ...options });
+
+describe('taskQueue (docs/dsl.md#routing)', () => {
+  it('is merged like the other options: step, exact name, longest prefix, defaults, the activity’s own', () => {
+    const def = definition({ defaults: { taskQueue: 'from-defaults' }, activities: { 'pay.*': { taskQueue: 'from-prefix' }, 'pay.charge': { timeout: '5s' } } });
+    expect(effectiveOptions(def, call('pay.charge', { taskQueue: 'from-step' }), { taskQueue: 'own' }).taskQueue).toBe('from-step');
+    expect(effectiveOptions(def, call('pay.charge'), { taskQueue: 'own' }).taskQueue).toBe('from-prefix');
+    expect(effectiveOptions(def, call('ship.book'), { taskQueue: 'own' }).taskQueue).toBe('from-defaults');
+    expect(effectiveOptions(definition(), call('ship.book'), { taskQueue: 'own' }).taskQueue).toBe('own');
+    expect(effectiveOptions(definition(), call('ship.book'), undefined)).not.toHaveProperty('taskQueue');
+  });
+});
+
+describe('priority (docs/dsl.md#priority)', () => {
+  it('merges field by field, the first level that sets a field winning; nothing set is undefined', () => {
+    expect(mergePriority({ key: 1 }, { key: 4, fairnessKey: 'a' }, { fairnessWeight: 2 })).toEqual({ key: 1, fairnessKey: 'a', fairnessWeight: 2 });
+    expect(mergePriority(undefined, {})).toBeUndefined();
+  });
+
+  it('renders the fairness key against the scope, and refuses one that renders no string or is too long', () => {
+    const scope = createScope({ input: { tenant: 'acme', n: 7, deep: { a: 1 }, long: 'x'.repeat(65) } });
+    expect(renderPriority({ key: 2, fairnessKey: { var: 'input.tenant' }, fairnessWeight: 3 }, scope, 'step "s"')).toEqual({ key: 2, fairnessKey: 'acme', fairnessWeight: 3 });
+    expect(renderPriority({ fairnessKey: { var: 'input.n' } }, scope, 'step "s"')).toEqual({ fairnessKey: '7' });
+    const error = (() => {
+      try {
+        renderPriority({ fairnessKey: { var: 'input.deep' } }, scope, 'step "s"');
+      } catch (thrown) {
+        return thrown as WorkflowError;
+      }
+    })();
+    expect(error).toBeInstanceOf(WorkflowError);
+    expect([error!.type, error!.message]).toEqual(['ExpressionError', 'step "s": priority.fairnessKey rendered {"a":1}; it must render to a string (docs/dsl.md#priority)']);
+    expect(() => renderPriority({ fairnessKey: { var: 'input.long' } }, scope, 'step "s"')).toThrow(/longer than 64 bytes/);
+  });
+
+  it('starts a run with the starter’s fields over the definition’s, whose templates see the input', () => {
+    const def = definition({ priority: { key: 4, fairnessKey: { var: 'input.tenant' } } });
+    expect(startPriority(def, { tenant: 'acme' })).toEqual({ key: 4, fairnessKey: 'acme' });
+    expect(startPriority(def, { tenant: 'acme' }, { key: 1 })).toEqual({ key: 1, fairnessKey: 'acme' });
+    expect(startPriority(definition(), {})).toBeUndefined();
+  });
+});
 
 describe('effectiveOptions', () => {
   it('is the engine defaults when nothing is set: 5 attempts, 1s, ×2, at most 1m, 1m per attempt', () => {

@@ -1,15 +1,17 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES } from '../exit-codes.js';
 import { repeatable } from '../repeatable.js';
+import { addPriorityOptions, priorityOf, type PriorityFlags } from '../priority-options.js';
 import { addTemporalOptions } from '../temporal-options.js';
 import type { EngineChoice } from '../../api/revo.js';
 import type { TemporalFlags } from '../../temporal/connection.js';
 
-interface RunOptions extends TemporalFlags {
+interface RunOptions extends TemporalFlags, PriorityFlags {
   input?: string;
   inputFile?: string;
   engine: EngineChoice;
   activities?: string[];
+  catalog?: string[];
   json?: boolean;
   quiet?: boolean;
 }
@@ -22,6 +24,7 @@ export function runCommand(): Command {
     .option('--input-file <file>', 'read the input from a JSON or YAML file')
     .addOption(new Option('-e, --engine <engine>', 'where to run it').choices(['local', 'temporal', 'auto']).default('local'))
     .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions (repeatable)', repeatable)
+    .option('--catalog <file>', 'a JSON catalog of activities served elsewhere, e.g. by a Go worker on its own task queue (repeatable; docs/dsl.md#routing)', repeatable)
     .option('--json', 'print the run record (docs/history.md#the-run-record) instead of the output')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
@@ -53,7 +56,8 @@ Examples:
       const revo = cliRevo(options, term);
       const workflow = await revo.load(file);
       const input = await readInput(options);
-      process.exitCode = await startAndFollow(revo, workflow, { input, trigger: 'cli' }, term, options);
+      const priority = priorityOf(options);
+      process.exitCode = await startAndFollow(revo, workflow, { input, trigger: 'cli', ...(priority && { priority }) }, term, options);
     });
-  return addTemporalOptions(command);
+  return addTemporalOptions(addPriorityOptions(command));
 }

@@ -3,12 +3,14 @@ import type { TemporalFlags } from '../../temporal/connection.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { write } from '../output.js';
 import { repeatable } from '../repeatable.js';
+import { addPriorityOptions, priorityOf, type PriorityFlags } from '../priority-options.js';
 import { addTemporalOptions } from '../temporal-options.js';
 
-interface StartOptions extends TemporalFlags {
+interface StartOptions extends TemporalFlags, PriorityFlags {
   input?: string;
   inputFile?: string;
   activities?: string[];
+  catalog?: string[];
   workflowId?: string;
   json?: boolean;
 }
@@ -20,6 +22,7 @@ export function startCommand(): Command {
     .option('-i, --input <json>', 'the workflow input, as JSON')
     .option('--input-file <file>', 'read the input from a JSON or YAML file')
     .option('--activities <module>', 'activity definitions to validate the calls against (repeatable; default: activities/index.ts beside the file)', repeatable)
+    .option('--catalog <file>', 'a JSON catalog of activities served elsewhere, e.g. by a Go worker on its own task queue (repeatable; docs/dsl.md#routing)', repeatable)
     .option('--workflow-id <id>', 'the Temporal workflow id (default: <workflow>-<time>-<random>); starting a second run with an id in use fails')
     .option('--json', 'print { runId, workflowId, firstExecutionRunId } as JSON')
     .addHelpText(
@@ -40,12 +43,13 @@ Examples:
       try {
         const workflow = await revo.load(file);
         const input = await readInput(options);
-        const run = (await revo.start(workflow, { input, trigger: 'cli', ...(options.workflowId && { runId: options.workflowId }) })) as import('../../api/temporal-run-handle.js').TemporalRunHandle;
+        const priority = priorityOf(options);
+        const run = (await revo.start(workflow, { input, trigger: 'cli', ...(options.workflowId && { runId: options.workflowId }), ...(priority && { priority }) })) as import('../../api/temporal-run-handle.js').TemporalRunHandle;
         const { firstExecutionRunId } = await run.describeRun();
         await write(process.stdout, options.json ? `${JSON.stringify({ runId: run.runId, workflowId: run.runId, firstExecutionRunId })}\n` : `${run.runId}\n`);
       } finally {
         await revo.close();
       }
     });
-  return addTemporalOptions(command);
+  return addTemporalOptions(addPriorityOptions(command));
 }

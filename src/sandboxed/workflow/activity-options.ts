@@ -1,14 +1,16 @@
 /**
- * A call step's effective options (docs/dsl.md#errors-timeouts-and-retries) as Temporal activity options. Pure:
- * used inside the workflow sandbox.
+ * A call step's effective options (docs/dsl.md#errors-timeouts-and-retries, #routing) and
+ * priorities (docs/dsl.md#priority) as Temporal's. Pure: used inside the workflow sandbox.
  */
-import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, Priority } from '@temporalio/common';
 import { NEVER_RETRY } from '../../../interpreter/errors.js';
-import type { EffectiveOptions } from '../../../interpreter/options.js';
+import type { EffectiveOptions, EffectivePriority } from '../../../interpreter/options.js';
 
+/** Options of a (remote) activity; a local activity takes the same but the task queue. */
 export function activityOptions(options: EffectiveOptions): ActivityOptions & LocalActivityOptions {
   const { retry } = options;
   return {
+    ...(options.taskQueue !== undefined && { taskQueue: options.taskQueue }),
     startToCloseTimeout: options.timeoutMs,
     ...(options.heartbeatMs !== undefined && { heartbeatTimeout: options.heartbeatMs }),
     // `maxElapsed` bounds all attempts together: exactly Temporal's schedule-to-close.
@@ -20,5 +22,13 @@ export function activityOptions(options: EffectiveOptions): ActivityOptions & Lo
       maximumInterval: retry.maxIntervalMs,
       nonRetryableErrorTypes: [...NEVER_RETRY, ...retry.nonRetryable],
     },
+  };
+}
+
+export function temporalPriority(priority: EffectivePriority): Priority {
+  return {
+    ...(priority.key !== undefined && { priorityKey: priority.key }),
+    ...(priority.fairnessKey !== undefined && { fairnessKey: priority.fairnessKey }),
+    ...(priority.fairnessWeight !== undefined && { fairnessWeight: priority.fairnessWeight }),
   };
 }

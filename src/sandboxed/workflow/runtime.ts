@@ -36,8 +36,9 @@ import { activityError, dslErrorOf, errorInfoOf } from '../failures.js';
 import { memoOf } from '../run-start.js';
 import { activitySummary, REVO_WORKFLOW, runSummary, startSearchAttributes } from '../visibility.js';
 import type { ReplayLog } from '../replay-log.js';
+import { activityInputError, activityOutputError } from '../activity-checks.js';
 import type { RunTelemetry } from '../telemetry.js';
-import { activityOptions } from './activity-options.js';
+import { activityOptions, temporalPriority } from './activity-options.js';
 import { WORKFLOW_TYPE, type CallContext, type CallResult, type RevoWorkflowInput } from './contract.js';
 
 type Activities = Record<string, (input: Json, call: CallContext) => Promise<CallResult>>;
@@ -88,24 +89,37 @@ export class TemporalRuntime implements Runtime {
     return info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
   }
 
-  /** Activity proxies by options: a step's options object is the same on every call, so loops make one proxy. */
-  private readonly proxiesByOptions = { local: new WeakMap<object, Activities>(), remote: new WeakMap<object, Activities>() };
+  /**
+   * Activity proxies by options, then by priority: a step's options object is the same on
+   * every call, so loops make one proxy per priority their fairness key renders to.
+   */
+  private readonly proxiesByOptions = { local: new WeakMap<object, Map<string, Activities>>(), remote: new WeakMap<object, Map<string, Activities>>() };
 
 
   private proxies(request: ActivityRequest): Activities {
     const cache = request.local ? this.proxiesByOptions.local : this.proxiesByOptions.remote;
-    let proxies = cache.get(request.options);
+    let byPriority = cache.get(request.options);
+    if (!byPriority) cache.set(request.options, (byPriority = new Map()));
+    const priorityKey = request.priority ? JSON.stringify(request.priority) : '';
+    let proxies = byPriority.get(priorityKey);
     if (!proxies) {
+      // A local activity runs in this worker: it has no task queue to go to.
+      const { taskQueue, ...common } = activityOptions(request.options);
       const options = {
-        ...activityOptions(request.options),
+        ...common,
+        ...(!request.local && taskQueue !== undefined && { taskQueue }),
+        ...(request.priority && { priority: temporalPriority(request.priority) }),
         // A step's options are its own (one object per step), so the proxy can carry the step in its summary.
         summary: activitySummary(request.step),
         // From revision 1 a cancelled activity is waited for until it confirms, with the attempt it was in;
-        // runs started before keep their commands on replay.
-        ...((this.options.revision ?? 0) >= 1 && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
+        // runs started before keep their commands on replay. An external activity may never hear of the
+        // cancellation (it learns of it only by heartbeating), so it is only asked to stop.
+        ...(request.external
+          ? { cancellationType: ActivityCancellationType.TRY_CANCEL }
+          : (this.options.revision ?? 0) >= 1 && { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
       };
       proxies = (request.local ? proxyLocalActivities(options) : proxyActivities(options)) as Activities;
-      cache.set(request.options, proxies);
+      byPriority.set(priorityKey, proxies);
     }
     return proxies;
   }
@@ -145,6 +159,7 @@ export class TemporalRuntime implements Runtime {
     const failed = this.options.recorded?.get('activity.failed', request.key);
     if (failed) throw fromErrorInfo(failed.fact.error);
     const activities = this.proxies(request);
+    if (request.external) return this.externalActivity(request, activities, cancellation);
     const call: CallContext = {
       step: request.step,
       key: request.key,
@@ -153,13 +168,39 @@ export class TemporalRuntime implements Runtime {
     };
     try {
       // Not `cancellable`: a cancelled activity reports the attempt it was in, which activityError keeps.
-      const schedule = () => activities[request.activity]!(request.input, call);
-      const telemetry = this.options.telemetry;
-      const result = await this.inScope(cancellation, telemetry ? () => context.with(telemetry.stepContext(request.key), schedule) : schedule);
+      const result = await this.scheduled(request, cancellation, () => activities[request.activity]!(request.input, call));
       return { output: result.output, attempts: result.attempt, sequence: ++this.sequence };
     } catch (failure) {
       throw activityError(failure, request, cancellation);
     }
+  }
+
+  /**
+   * An activity implemented outside Revo (docs/dsl.md#routing): it takes its input alone and
+   * returns its output as is, so the checks a Revo worker makes around its activities are
+   * made here, against the catalog's schemas. Its attempts are not reported to the
+   * workflow: the outcome counts 1.
+   */
+  private async externalActivity(request: ActivityRequest, activities: Activities, cancellation: Cancellation): Promise<ActivityOutcome> {
+    const spec = { name: request.activity, ...request.external! };
+    const invalidInput = activityInputError(spec, request.step, request.input);
+    if (invalidInput) throw invalidInput;
+    let output: Json;
+    try {
+      const run = activities[request.activity] as unknown as (input: Json) => Promise<Json>;
+      output = ((await this.scheduled(request, cancellation, () => run(request.input))) ?? null) as Json;
+    } catch (failure) {
+      throw activityError(failure, request, cancellation);
+    }
+    const invalidOutput = activityOutputError(spec, request.step, output);
+    if (invalidOutput) throw invalidOutput;
+    return { output, attempts: 1, sequence: ++this.sequence };
+  }
+
+  /** Schedules an activity in the run's cancellation scope and, when tracing, inside its step's span. */
+  private scheduled<T>(request: ActivityRequest, cancellation: Cancellation, schedule: () => Promise<T>): Promise<T> {
+    const telemetry = this.options.telemetry;
+    return this.inScope(cancellation, telemetry ? () => context.with(telemetry.stepContext(request.key), schedule) : schedule);
   }
 
   async sleep(key: StepKey, ms: number, cancellation: Cancellation): Promise<void> {
@@ -230,6 +271,7 @@ export class TemporalRuntime implements Runtime {
           ...(parent.typedSearchAttributes.get(REVO_WORKFLOW) !== undefined && { typedSearchAttributes: startSearchAttributes(request.bundle) }),
           // A child not waited for lives on when its parent ends.
           parentClosePolicy: request.wait ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
+          ...(request.priority && { priority: temporalPriority(request.priority) }),
         });
         // A Revo run is named by its workflow id, on Temporal as in `revo history`.
         const runId = workflowId;

@@ -21,6 +21,8 @@ import { unknownOperation } from './unknown-operation.js';
 import { unusedSignal } from './unused-signal.js';
 import { childWorkflow } from './child-workflow.js';
 import { parallelConflict } from './parallel-conflict.js';
+import { priority } from './priority.js';
+import { taskQueue } from './task-queue.js';
 import { undefinedVariable } from './undefined-variable.js';
 import { unreachableStep } from './unreachable-step.js';
 
@@ -36,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   // Activities.
   unknownActivity,
   activityInput,
+  taskQueue,
   // Expressions.
   unknownOperation,
   literalExpression,
@@ -48,12 +51,13 @@ export const CHECKS: readonly Check[] = [
   // Signals.
   undeclaredSignal,
   unusedSignal,
-  // Durations, schedules, retries.
+  // Durations, schedules, retries, priorities.
   duration,
   cron,
   scheduleInput,
   retryPolicy,
   errorType,
+  priority,
   // Embedded JSON Schemas and size.
   jsonSchema,
   definitionSize,

@@ -4,10 +4,10 @@
 // Rebuild: npm run schema:compile (npm run build does it too)
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-export const SCHEMA_SHA256 = "9d31e1be6903e991e9a206eace3808b4b8b4eb726d26cfdcf9d26c1b3aacb8ba";
+export const SCHEMA_SHA256 = "5ef6502913c25120c5bda172f9403cfae40ac189dc7bedab48014d30042cc47a";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:revo:workflow:1","$comment":"Revo workflow DSL, version 1. interpreter/model.ts describes the same shape in TypeScript; test/schema-types.test.ts keeps the two in agreement. Nested definitions: every step kind repeats `id`, `name` and `when` because draft-07 has no unevaluatedProperties.","title":"Revo workflow","description":"A Revo workflow definition (DSL v1): one workflow per file.","type":"object","required":["revo","name","steps"],"additionalProperties":false,"properties":{"revo":{"const":1,"description":"Required. The DSL major version: the integer 1."},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]*$","description":"Required. The workflow's name: lower-case letters, digits and `-`, starting with a letter; unique in a definitions set. Child steps refer to it."},"version":{"type":"string","description":"Optional version of this definition (a string, e.g. \"1.4.0\"), shown in history and in the Temporal memo."},"description":{"type":"string","description":"Optional text saying what the workflow does."},"input":{"$ref":"#/definitions/JsonSchema","description":"JSON Schema (draft-07) of the workflow input; a run whose input does not match is refused with InvalidInput. Default: any input."},"output":{"$ref":"#/definitions/Template","description":"The workflow's result, a template evaluated against the final scope; a `return` step's value wins. Default: the final variables (without `input` and `workflow`)."},"timeout":{"$ref":"#/definitions/Duration","description":"Whole-run timeout; when exceeded the run fails with Timeout. Default: none."},"defaults":{"$ref":"#/definitions/CallOptions","description":"Options for every call step (timeout, heartbeat, retry), used where the step and `activities` set nothing."},"activities":{"type":"object","description":"Options per activity: keys are exact activity names (`shipping.book`) or prefixes (`payments.*`). A call uses the step's own options, then the exact name, then the longest matching prefix, then `defaults`.","propertyNames":{"pattern":"^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(\\.\\*)?$"},"additionalProperties":{"$ref":"#/definitions/CallOptions"}},"signals":{"type":"object","description":"Signals this workflow waits for (with `wait`), by name, each with an optional payload schema. Default: none.","propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/SignalDeclaration"}},"queries":{"type":"object","description":"Queries by name: each is a template evaluated against the current scope when queried. The built-in query `state` (status, current steps, variables) is always there and may not be redeclared.","propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/Template"}},"schedule":{"$ref":"#/definitions/Schedule","description":"Start runs on a schedule when deployed to Temporal (`revo deploy`): `cron` or `every`, plus `input`."},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/Step"},"description":"Required. The workflow's steps, run in order; at least one."}},"definitions":{"Duration":{"title":"Duration","description":"A duration: one or more `<integer><unit>` parts, units ms s m h d (e.g. `500ms`, `30s`, `1h30m`, `7d`).","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","examples":["500ms","30s","1h30m","7d"]},"Expression":{"title":"Expression","description":"A JSON Logic expression (json-logic-js operations) evaluated against the scope, e.g. `{ \">\": [ { var: input.amount }, 100 ] }`. Expressions are pure: no time, randomness or I/O."},"Template":{"title":"Template","description":"Any value in which expressions are evaluated: an object with exactly one key that is a JSON Logic operation is evaluated; other objects and arrays are walked; scalars are literals. `{ $literal: X }` yields X unevaluated."},"Json":{"title":"Json","description":"Any JSON value, taken literally (no expressions are evaluated)."},"JsonSchema":{"title":"JsonSchema","description":"A JSON Schema (draft-07): an object or a boolean.","type":["object","boolean"]},"StepId":{"title":"StepId","description":"A step or branch id: letters, digits, `_` and `-`, starting with a letter.","type":"string","pattern":"^[a-zA-Z][a-zA-Z0-9_-]*$"},"VariableName":{"title":"VariableName","description":"A variable of the scope: letters, digits, `_` and `-`, starting with a letter or `_`. `input`, `workflow` and `error` are reserved.","type":"string","pattern":"^[a-zA-Z_][a-zA-Z0-9_-]*$"},"ErrorType":{"title":"ErrorType","description":"An error type, e.g. `Transient`, `Timeout`, `CardDeclined`.","type":"string","minLength":1},"RetryPolicy":{"title":"RetryPolicy","description":"How a failed attempt is retried. Every field is optional; unset fields come from `activities`, `defaults`, the activity's own defaults, then the engine defaults (maxAttempts 5, initialInterval 1s, backoff 2, maxInterval 1m).","type":"object","additionalProperties":false,"properties":{"maxAttempts":{"type":"integer","minimum":1,"description":"Attempts in total, the first included; 1 means no retry. Engine default: 5."},"initialInterval":{"$ref":"#/definitions/Duration","description":"Wait before the first retry. Engine default: `1s`."},"backoff":{"type":"number","minimum":1,"description":"Growth rate of the wait between retries (each wait is the previous one times this), at least 1. Engine default: 2."},"maxInterval":{"$ref":"#/definitions/Duration","description":"Upper bound of the wait between retries. Engine default: `1m`."},"maxElapsed":{"$ref":"#/definitions/Duration","description":"Total time allowed across all attempts and waits; no further attempt starts after it. Default: unbounded."},"nonRetryable":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types that fail at once, without retry (added to the types that never retry: InvalidInput, InvalidOutput, ExpressionError, BadRequest, Unauthorized, NotFound, Conflict, …). Default: none."},"retryOn":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"If given, only these error types are retried; any other fails at once. Default: every retryable type."}}},"CallOptions":{"title":"CallOptions","description":"Options of activity calls: per-attempt timeout, heartbeat and retry policy.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout of the activity. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout: an attempt that does not heartbeat within this time fails with Timeout and may retry. Default: no heartbeat timeout."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy, merged field by field with the more general levels."}}},"SignalDeclaration":{"title":"SignalDeclaration","description":"A signal this workflow accepts.","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","description":"What the signal means, for people and tooling. Optional."},"schema":{"$ref":"#/definitions/JsonSchema","description":"JSON Schema (draft-07) of the signal payload; a payload that does not match is rejected to the sender and the run is unaffected. Default: any payload."}}},"Schedule":{"title":"Schedule","description":"When to start the workflow on a schedule (used by `revo deploy` on Temporal): exactly one of `cron` or `every`, plus an optional input.","type":"object","additionalProperties":false,"properties":{"cron":{"type":"string","minLength":1,"description":"A cron expression (5 fields: minute hour day-of-month month day-of-week, UTC), e.g. `0 3 * * *`. Use either `cron` or `every`."},"every":{"$ref":"#/definitions/Duration","description":"Start a run at this interval, e.g. `1h`. Use either `cron` or `every`."},"input":{"$ref":"#/definitions/Json","description":"The input of each scheduled run (taken literally). Default: no input."}},"oneOf":[{"required":["cron"]},{"required":["every"]}]},"Steps":{"title":"Steps","description":"A list of steps, run in order.","type":"array","items":{"$ref":"#/definitions/Step"}},"Step":{"title":"Step","description":"One step: an `id`, optional `name` and `when`, and exactly one kind key (call, set, switch, parallel, foreach, while, sleep, wait, child, try, fail, return).","oneOf":[{"$ref":"#/definitions/CallStep"},{"$ref":"#/definitions/SetStep"},{"$ref":"#/definitions/SwitchStep"},{"$ref":"#/definitions/ParallelStep"},{"$ref":"#/definitions/ForeachStep"},{"$ref":"#/definitions/WhileStep"},{"$ref":"#/definitions/SleepStep"},{"$ref":"#/definitions/WaitStep"},{"$ref":"#/definitions/ChildStep"},{"$ref":"#/definitions/TryStep"},{"$ref":"#/definitions/FailStep"},{"$ref":"#/definitions/ReturnStep"}]},"CallStep":{"title":"CallStep","description":"Runs a typed activity with the given input, with timeouts and retries.","type":"object","required":["id","call"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"call":{"type":"string","minLength":1,"description":"Required. The name of the activity to run, e.g. `payments.charge` or the built-ins `core.echo`, `core.log`, `http.request`."},"with":{"$ref":"#/definitions/Template","description":"The activity's input, a template evaluated against the scope; it must match the activity's input schema. Default: null."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the activity's output. Default: the value is not stored."},"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout; overrides `activities` and `defaults`. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout of each attempt; overrides `activities` and `defaults`. Default: none."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy of this call, merged field by field over `activities`, `defaults`, the activity's defaults and the engine defaults."},"local":{"type":"boolean","description":"Run as a Temporal local activity (in the worker running the workflow, fewer history events; for short calls). Default: false.","default":false},"compensate":{"$ref":"#/definitions/Steps","description":"Saga compensation: steps pushed on the compensation stack when this call completes (with a copy of the scope, `result` included); if the run later fails with an uncaught error or is cancelled, they run in reverse order. Default: none."}}},"SetStep":{"title":"SetStep","description":"Assigns variables. Every template is evaluated against the scope before the step, then all are assigned.","type":"object","required":["id","set"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"set":{"type":"object","description":"Required. Variable name → template. All templates see the scope as it was before this step.","minProperties":1,"propertyNames":{"$ref":"#/definitions/VariableName"},"additionalProperties":{"$ref":"#/definitions/Template"}}}},"SwitchCase":{"title":"SwitchCase","description":"One case of a switch: its steps run when `when` is truthy and no earlier case matched.","type":"object","required":["when","steps"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/Expression","description":"Required. The case's condition, a JSON Logic expression."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this case is taken (may be empty)."}}},"SwitchStep":{"title":"SwitchStep","description":"Runs the first case whose `when` is truthy; with none and no `default`, nothing runs.","type":"object","required":["id","switch"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"switch":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/SwitchCase"},"description":"Required. The cases, tried in order; the first whose `when` is truthy runs."},"default":{"$ref":"#/definitions/Steps","description":"Steps run when no case matches. Default: nothing runs."}}},"ParallelBranch":{"title":"ParallelBranch","description":"One branch of a parallel step. It starts from a copy of the scope; its writes are merged back in branch order.","type":"object","required":["id","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The branch id, unique like step ids."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps of this branch."}}},"ParallelStep":{"title":"ParallelStep","description":"Runs branches concurrently and continues when all have ended. Two branches may not write the same variable.","type":"object","required":["id","parallel"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"parallel":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/ParallelBranch"},"description":"Required. The branches, each with an `id` and `steps`."},"failFast":{"type":"boolean","description":"When true, the first failing branch cancels the others and the step fails at once. Default: true.","default":true}}},"ForeachStep":{"title":"ForeachStep","description":"Runs the body once per item of an array. Each iteration starts from a copy of the scope plus the item (and index) variables; its writes are discarded.","type":"object","required":["id","foreach","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"foreach":{"$ref":"#/definitions/Expression","description":"Required. An expression that gives the array to iterate over, e.g. `{ var: input.items }`."},"as":{"$ref":"#/definitions/VariableName","description":"Variable holding the current item in the body. Default: `item`.","default":"item"},"index":{"$ref":"#/definitions/VariableName","description":"Variable holding the current 0-based index in the body. Default: not set."},"concurrency":{"type":"integer","minimum":1,"description":"How many iterations may run at the same time. Default: 1 (one after the other).","default":1},"steps":{"$ref":"#/definitions/Steps","description":"Required. The body, run once per item."},"collect":{"$ref":"#/definitions/Template","description":"Template evaluated at the end of each iteration; the list of these values, in item order, is stored in `result`. Default: nothing is collected."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the list of `collect` values, in item order. Default: the value is not stored."}}},"WhileStep":{"title":"WhileStep","description":"Runs the body again and again while the condition is truthy.","type":"object","required":["id","while","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"while":{"$ref":"#/definitions/Expression","description":"Required. The loop condition, evaluated before each iteration."},"maxIterations":{"type":"integer","minimum":1,"description":"Upper bound on iterations; exceeding it raises LoopLimitExceeded. Default: 1000.","default":1000},"steps":{"$ref":"#/definitions/Steps","description":"Required. The loop body; it reads and writes the workflow scope."}}},"SleepStep":{"title":"SleepStep","description":"A durable timer: the run waits (surviving restarts) for the given time.","type":"object","required":["id","sleep"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"sleep":{"description":"Required. How long to sleep: a duration such as `30s` or `1h30m`, or an expression that gives one, e.g. `{ var: delay }`.","anyOf":[{"$ref":"#/definitions/Duration"},{"$ref":"#/definitions/ExpressionObject"}]}}},"ExpressionObject":{"title":"ExpressionObject","description":"A JSON Logic expression object: exactly one key, the operation.","type":"object","minProperties":1,"maxProperties":1},"WaitStep":{"title":"WaitStep","description":"Waits for a declared signal (signals are buffered from the start of the run, oldest first) and stores its payload.","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"wait":{"type":"object","description":"Required. Which signal to wait for and for how long.","required":["signal"],"additionalProperties":false,"properties":{"signal":{"type":"string","minLength":1,"description":"Required. The signal's name, declared under `signals`."},"timeout":{"$ref":"#/definitions/Duration","description":"Give up after this long and raise Timeout. Default: wait forever."}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the signal's payload. Default: the value is not stored."}}},"ChildStep":{"title":"ChildStep","description":"Runs another definition as a child workflow.","type":"object","required":["id","child"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"child":{"type":"object","description":"Required. Which workflow to run, with what input.","required":["workflow"],"additionalProperties":false,"properties":{"workflow":{"type":"string","minLength":1,"description":"Required. The child definition: its `name` (among the files validated or deployed together) or a path like `./shipping.yaml` relative to this file."},"input":{"$ref":"#/definitions/Template","description":"The child's input, a template evaluated against the scope. Default: no input."},"workflowId":{"$ref":"#/definitions/Template","description":"The child's workflow id, a template (e.g. `{ cat: [ order-, { var: input.orderId } ] }`). Default: derived from the parent run and the step id."},"wait":{"type":"boolean","description":"Wait for the child to finish (`result` is its output); when false, only start it (`result` is `{ workflowId }`). Default: true.","default":true}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the child's output, or `{ workflowId }` when `wait: false`. Default: the value is not stored."}}},"CatchClause":{"title":"CatchClause","description":"Handles errors of the `try` steps: the first clause whose `errors` list the error's type (or that has no `errors`) runs.","type":"object","required":["steps"],"additionalProperties":false,"properties":{"errors":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types this clause handles. Default: every error."},"as":{"$ref":"#/definitions/VariableName","description":"Variable that holds the caught error (`type`, `message`, `details`, `step`, `attempt`) in the clause's steps. Default: `error`.","default":"error"},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this clause handles the error."}}},"TryStep":{"title":"TryStep","description":"Runs steps and handles their errors; an error caught here does not trigger compensation.","type":"object","required":["id","try"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"try":{"$ref":"#/definitions/Steps","description":"Required. The steps whose errors are handled."},"catch":{"type":"array","items":{"$ref":"#/definitions/CatchClause"},"description":"Error handlers, tried in order. Default: none (errors propagate after `finally`)."},"finally":{"$ref":"#/definitions/Steps","description":"Steps that run after `try` and any `catch`, whether they failed or not. Default: none."}}},"FailStep":{"title":"FailStep","description":"Raises a non-retryable error of the given type.","type":"object","required":["id","fail"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"fail":{"type":"object","description":"Required. The error to raise.","required":["type"],"additionalProperties":false,"properties":{"type":{"type":"string","minLength":1,"description":"Required. The error type, e.g. `OutOfStock`; `catch` clauses and `nonRetryable` match on it."},"message":{"$ref":"#/definitions/Template","description":"The error message, a template. Default: the type."},"details":{"$ref":"#/definitions/Template","description":"Structured details, a template. Default: null."}}}}},"ReturnStep":{"title":"ReturnStep","description":"Ends the workflow successfully with this output (wins over `output`). Not allowed inside `parallel` or `foreach`.","type":"object","required":["id","return"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"return":{"$ref":"#/definitions/Template","description":"Required. The workflow's output, a template evaluated against the scope."}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:revo:workflow:1","$comment":"Revo workflow DSL, version 1. interpreter/model.ts describes the same shape in TypeScript; test/schema-types.test.ts keeps the two in agreement. Nested definitions: every step kind repeats `id`, `name` and `when` because draft-07 has no unevaluatedProperties.","title":"Revo workflow","description":"A Revo workflow definition (DSL v1): one workflow per file.","type":"object","required":["revo","name","steps"],"additionalProperties":false,"properties":{"revo":{"const":1,"description":"Required. The DSL major version: the integer 1."},"name":{"type":"string","pattern":"^[a-z][a-z0-9-]*$","description":"Required. The workflow's name: lower-case letters, digits and `-`, starting with a letter; unique in a definitions set. Child steps refer to it."},"version":{"type":"string","description":"Optional version of this definition (a string, e.g. \"1.4.0\"), shown in history and in the Temporal memo."},"description":{"type":"string","description":"Optional text saying what the workflow does."},"input":{"$ref":"#/definitions/JsonSchema","description":"JSON Schema (draft-07) of the workflow input; a run whose input does not match is refused with InvalidInput. Default: any input."},"output":{"$ref":"#/definitions/Template","description":"The workflow's result, a template evaluated against the final scope; a `return` step's value wins. Default: the final variables (without `input` and `workflow`)."},"timeout":{"$ref":"#/definitions/Duration","description":"Whole-run timeout; when exceeded the run fails with Timeout. Default: none."},"priority":{"$ref":"#/definitions/Priority","description":"Priority and fairness of the run and all its activities and children (docs/dsl.md#priority); `--priority` / `--fairness-key` at start override it field by field. Templates see `input`. Default: Temporal's (key 3, no fairness key)."},"defaults":{"$ref":"#/definitions/CallOptions","description":"Options for every call step (timeout, heartbeat, retry, task queue), used where the step and `activities` set nothing."},"activities":{"type":"object","description":"Options per activity: keys are exact activity names (`shipping.book`) or prefixes (`payments.*`). A call uses the step's own options, then the exact name, then the longest matching prefix, then `defaults`.","propertyNames":{"pattern":"^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(\\.\\*)?$"},"additionalProperties":{"$ref":"#/definitions/CallOptions"}},"signals":{"type":"object","description":"Signals this workflow waits for (with `wait`), by name, each with an optional payload schema. Default: none.","propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/SignalDeclaration"}},"queries":{"type":"object","description":"Queries by name: each is a template evaluated against the current scope when queried. The built-in query `state` (status, current steps, variables) is always there and may not be redeclared.","propertyNames":{"minLength":1},"additionalProperties":{"$ref":"#/definitions/Template"}},"schedule":{"$ref":"#/definitions/Schedule","description":"Start runs on a schedule when deployed to Temporal (`revo deploy`): `cron` or `every`, plus `input`."},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/Step"},"description":"Required. The workflow's steps, run in order; at least one."}},"definitions":{"Duration":{"title":"Duration","description":"A duration: one or more `<integer><unit>` parts, units ms s m h d (e.g. `500ms`, `30s`, `1h30m`, `7d`).","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","examples":["500ms","30s","1h30m","7d"]},"Expression":{"title":"Expression","description":"A JSON Logic expression (json-logic-js operations) evaluated against the scope, e.g. `{ \">\": [ { var: input.amount }, 100 ] }`. Expressions are pure: no time, randomness or I/O."},"Template":{"title":"Template","description":"Any value in which expressions are evaluated: an object with exactly one key that is a JSON Logic operation is evaluated; other objects and arrays are walked; scalars are literals. `{ $literal: X }` yields X unevaluated."},"Json":{"title":"Json","description":"Any JSON value, taken literally (no expressions are evaluated)."},"JsonSchema":{"title":"JsonSchema","description":"A JSON Schema (draft-07): an object or a boolean.","type":["object","boolean"]},"StepId":{"title":"StepId","description":"A step or branch id: letters, digits, `_` and `-`, starting with a letter.","type":"string","pattern":"^[a-zA-Z][a-zA-Z0-9_-]*$"},"VariableName":{"title":"VariableName","description":"A variable of the scope: letters, digits, `_` and `-`, starting with a letter or `_`. `input`, `workflow` and `error` are reserved.","type":"string","pattern":"^[a-zA-Z_][a-zA-Z0-9_-]*$"},"ErrorType":{"title":"ErrorType","description":"An error type, e.g. `Transient`, `Timeout`, `CardDeclined`.","type":"string","minLength":1},"RetryPolicy":{"title":"RetryPolicy","description":"How a failed attempt is retried. Every field is optional; unset fields come from `activities`, `defaults`, the activity's own defaults, then the engine defaults (maxAttempts 5, initialInterval 1s, backoff 2, maxInterval 1m).","type":"object","additionalProperties":false,"properties":{"maxAttempts":{"type":"integer","minimum":1,"description":"Attempts in total, the first included; 1 means no retry. Engine default: 5."},"initialInterval":{"$ref":"#/definitions/Duration","description":"Wait before the first retry. Engine default: `1s`."},"backoff":{"type":"number","minimum":1,"description":"Growth rate of the wait between retries (each wait is the previous one times this), at least 1. Engine default: 2."},"maxInterval":{"$ref":"#/definitions/Duration","description":"Upper bound of the wait between retries. Engine default: `1m`."},"maxElapsed":{"$ref":"#/definitions/Duration","description":"Total time allowed across all attempts and waits; no further attempt starts after it. Default: unbounded."},"nonRetryable":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types that fail at once, without retry (added to the types that never retry: InvalidInput, InvalidOutput, ExpressionError, BadRequest, Unauthorized, NotFound, Conflict, …). Default: none."},"retryOn":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"If given, only these error types are retried; any other fails at once. Default: every retryable type."}}},"CallOptions":{"title":"CallOptions","description":"Options of activity calls: per-attempt timeout, heartbeat, retry policy and task queue.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout of the activity. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout: an attempt that does not heartbeat within this time fails with Timeout and may retry. Default: no heartbeat timeout."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy, merged field by field with the more general levels."},"taskQueue":{"$ref":"#/definitions/TaskQueue","description":"The task queue the activity is scheduled on, so it runs on the workers polling that queue (a Revo worker with `--task-queue`, or a worker in another language: docs/dsl.md#routing). Default: the run's own task queue. The local engine runs the activity in-process whatever the queue."}}},"SignalDeclaration":{"title":"SignalDeclaration","description":"A signal this workflow accepts.","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","description":"What the signal means, for people and tooling. Optional."},"schema":{"$ref":"#/definitions/JsonSchema","description":"JSON Schema (draft-07) of the signal payload; a payload that does not match is rejected to the sender and the run is unaffected. Default: any payload."}}},"Schedule":{"title":"Schedule","description":"When to start the workflow on a schedule (used by `revo deploy` on Temporal): exactly one of `cron` or `every`, plus an optional input.","type":"object","additionalProperties":false,"properties":{"cron":{"type":"string","minLength":1,"description":"A cron expression (5 fields: minute hour day-of-month month day-of-week, UTC), e.g. `0 3 * * *`. Use either `cron` or `every`."},"every":{"$ref":"#/definitions/Duration","description":"Start a run at this interval, e.g. `1h`. Use either `cron` or `every`."},"input":{"$ref":"#/definitions/Json","description":"The input of each scheduled run (taken literally). Default: no input."}},"oneOf":[{"required":["cron"]},{"required":["every"]}]},"Steps":{"title":"Steps","description":"A list of steps, run in order.","type":"array","items":{"$ref":"#/definitions/Step"}},"Step":{"title":"Step","description":"One step: an `id`, optional `name` and `when`, and exactly one kind key (call, set, switch, parallel, foreach, while, sleep, wait, child, try, fail, return).","oneOf":[{"$ref":"#/definitions/CallStep"},{"$ref":"#/definitions/SetStep"},{"$ref":"#/definitions/SwitchStep"},{"$ref":"#/definitions/ParallelStep"},{"$ref":"#/definitions/ForeachStep"},{"$ref":"#/definitions/WhileStep"},{"$ref":"#/definitions/SleepStep"},{"$ref":"#/definitions/WaitStep"},{"$ref":"#/definitions/ChildStep"},{"$ref":"#/definitions/TryStep"},{"$ref":"#/definitions/FailStep"},{"$ref":"#/definitions/ReturnStep"}]},"CallStep":{"title":"CallStep","description":"Runs a typed activity with the given input, with timeouts and retries.","type":"object","required":["id","call"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"call":{"type":"string","minLength":1,"description":"Required. The name of the activity to run, e.g. `payments.charge` or the built-ins `core.echo`, `core.log`, `http.request`."},"with":{"$ref":"#/definitions/Template","description":"The activity's input, a template evaluated against the scope; it must match the activity's input schema. Default: null."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the activity's output. Default: the value is not stored."},"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout; overrides `activities` and `defaults`. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout of each attempt; overrides `activities` and `defaults`. Default: none."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy of this call, merged field by field over `activities`, `defaults`, the activity's defaults and the engine defaults."},"taskQueue":{"$ref":"#/definitions/TaskQueue","description":"The task queue this call is scheduled on; overrides `activities`, `defaults` and the catalog's queue of the activity (docs/dsl.md#routing). Default: the run's own task queue."},"priority":{"$ref":"#/definitions/Priority","description":"Priority and fairness of this activity's tasks, over the run's (docs/dsl.md#priority). Default: the run's."},"local":{"type":"boolean","description":"Run as a Temporal local activity (in the worker running the workflow, fewer history events; for short calls). Default: false.","default":false},"compensate":{"$ref":"#/definitions/Steps","description":"Saga compensation: steps pushed on the compensation stack when this call completes (with a copy of the scope, `result` included); if the run later fails with an uncaught error or is cancelled, they run in reverse order. Default: none."}}},"SetStep":{"title":"SetStep","description":"Assigns variables. Every template is evaluated against the scope before the step, then all are assigned.","type":"object","required":["id","set"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"set":{"type":"object","description":"Required. Variable name → template. All templates see the scope as it was before this step.","minProperties":1,"propertyNames":{"$ref":"#/definitions/VariableName"},"additionalProperties":{"$ref":"#/definitions/Template"}}}},"SwitchCase":{"title":"SwitchCase","description":"One case of a switch: its steps run when `when` is truthy and no earlier case matched.","type":"object","required":["when","steps"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/Expression","description":"Required. The case's condition, a JSON Logic expression."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this case is taken (may be empty)."}}},"SwitchStep":{"title":"SwitchStep","description":"Runs the first case whose `when` is truthy; with none and no `default`, nothing runs.","type":"object","required":["id","switch"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"switch":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/SwitchCase"},"description":"Required. The cases, tried in order; the first whose `when` is truthy runs."},"default":{"$ref":"#/definitions/Steps","description":"Steps run when no case matches. Default: nothing runs."}}},"ParallelBranch":{"title":"ParallelBranch","description":"One branch of a parallel step. It starts from a copy of the scope; its writes are merged back in branch order.","type":"object","required":["id","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The branch id, unique like step ids."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps of this branch."}}},"ParallelStep":{"title":"ParallelStep","description":"Runs branches concurrently and continues when all have ended. Two branches may not write the same variable.","type":"object","required":["id","parallel"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"parallel":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/ParallelBranch"},"description":"Required. The branches, each with an `id` and `steps`."},"failFast":{"type":"boolean","description":"When true, the first failing branch cancels the others and the step fails at once. Default: true.","default":true}}},"ForeachStep":{"title":"ForeachStep","description":"Runs the body once per item of an array. Each iteration starts from a copy of the scope plus the item (and index) variables; its writes are discarded.","type":"object","required":["id","foreach","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"foreach":{"$ref":"#/definitions/Expression","description":"Required. An expression that gives the array to iterate over, e.g. `{ var: input.items }`."},"as":{"$ref":"#/definitions/VariableName","description":"Variable holding the current item in the body. Default: `item`.","default":"item"},"index":{"$ref":"#/definitions/VariableName","description":"Variable holding the current 0-based index in the body. Default: not set."},"concurrency":{"type":"integer","minimum":1,"description":"How many iterations may run at the same time. Default: 1 (one after the other).","default":1},"steps":{"$ref":"#/definitions/Steps","description":"Required. The body, run once per item."},"collect":{"$ref":"#/definitions/Template","description":"Template evaluated at the end of each iteration; the list of these values, in item order, is stored in `result`. Default: nothing is collected."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the list of `collect` values, in item order. Default: the value is not stored."}}},"WhileStep":{"title":"WhileStep","description":"Runs the body again and again while the condition is truthy.","type":"object","required":["id","while","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"while":{"$ref":"#/definitions/Expression","description":"Required. The loop condition, evaluated before each iteration."},"maxIterations":{"type":"integer","minimum":1,"description":"Upper bound on iterations; exceeding it raises LoopLimitExceeded. Default: 1000.","default":1000},"steps":{"$ref":"#/definitions/Steps","description":"Required. The loop body; it reads and writes the workflow scope."}}},"SleepStep":{"title":"SleepStep","description":"A durable timer: the run waits (surviving restarts) for the given time.","type":"object","required":["id","sleep"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"sleep":{"description":"Required. How long to sleep: a duration such as `30s` or `1h30m`, or an expression that gives one, e.g. `{ var: delay }`.","anyOf":[{"$ref":"#/definitions/Duration"},{"$ref":"#/definitions/ExpressionObject"}]}}},"ExpressionObject":{"title":"ExpressionObject","description":"A JSON Logic expression object: exactly one key, the operation.","type":"object","minProperties":1,"maxProperties":1},"WaitStep":{"title":"WaitStep","description":"Waits for a declared signal (signals are buffered from the start of the run, oldest first) and stores its payload.","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"wait":{"type":"object","description":"Required. Which signal to wait for and for how long.","required":["signal"],"additionalProperties":false,"properties":{"signal":{"type":"string","minLength":1,"description":"Required. The signal's name, declared under `signals`."},"timeout":{"$ref":"#/definitions/Duration","description":"Give up after this long and raise Timeout. Default: wait forever."}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the signal's payload. Default: the value is not stored."}}},"ChildStep":{"title":"ChildStep","description":"Runs another definition as a child workflow.","type":"object","required":["id","child"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"child":{"type":"object","description":"Required. Which workflow to run, with what input.","required":["workflow"],"additionalProperties":false,"properties":{"workflow":{"type":"string","minLength":1,"description":"Required. The child definition: its `name` (among the files validated or deployed together) or a path like `./shipping.yaml` relative to this file."},"input":{"$ref":"#/definitions/Template","description":"The child's input, a template evaluated against the scope. Default: no input."},"workflowId":{"$ref":"#/definitions/Template","description":"The child's workflow id, a template (e.g. `{ cat: [ order-, { var: input.orderId } ] }`). Default: derived from the parent run and the step id."},"wait":{"type":"boolean","description":"Wait for the child to finish (`result` is its output); when false, only start it (`result` is `{ workflowId }`). Default: true.","default":true}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the child's output, or `{ workflowId }` when `wait: false`. Default: the value is not stored."},"priority":{"$ref":"#/definitions/Priority","description":"Priority and fairness of the child run (and so of its activities), over the child definition's own `priority` and this run's (docs/dsl.md#priority). Default: those."}}},"CatchClause":{"title":"CatchClause","description":"Handles errors of the `try` steps: the first clause whose `errors` list the error's type (or that has no `errors`) runs.","type":"object","required":["steps"],"additionalProperties":false,"properties":{"errors":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types this clause handles. Default: every error."},"as":{"$ref":"#/definitions/VariableName","description":"Variable that holds the caught error (`type`, `message`, `details`, `step`, `attempt`) in the clause's steps. Default: `error`.","default":"error"},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this clause handles the error."}}},"TryStep":{"title":"TryStep","description":"Runs steps and handles their errors; an error caught here does not trigger compensation.","type":"object","required":["id","try"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"try":{"$ref":"#/definitions/Steps","description":"Required. The steps whose errors are handled."},"catch":{"type":"array","items":{"$ref":"#/definitions/CatchClause"},"description":"Error handlers, tried in order. Default: none (errors propagate after `finally`)."},"finally":{"$ref":"#/definitions/Steps","description":"Steps that run after `try` and any `catch`, whether they failed or not. Default: none."}}},"FailStep":{"title":"FailStep","description":"Raises a non-retryable error of the given type.","type":"object","required":["id","fail"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"fail":{"type":"object","description":"Required. The error to raise.","required":["type"],"additionalProperties":false,"properties":{"type":{"type":"string","minLength":1,"description":"Required. The error type, e.g. `OutOfStock`; `catch` clauses and `nonRetryable` match on it."},"message":{"$ref":"#/definitions/Template","description":"The error message, a template. Default: the type."},"details":{"$ref":"#/definitions/Template","description":"Structured details, a template. Default: null."}}}}},"ReturnStep":{"title":"ReturnStep","description":"Ends the workflow successfully with this output (wins over `output`). Not allowed inside `parallel` or `foreach`.","type":"object","required":["id","return"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"return":{"$ref":"#/definitions/Template","description":"Required. The workflow's output, a template evaluated against the scope."}}},"TaskQueue":{"title":"TaskQueue","type":"string","minLength":1,"maxLength":1000,"pattern":"^\\S+$","description":"A Temporal task queue name (no spaces)."},"Priority":{"title":"Priority","description":"Temporal task priority and fairness (docs/dsl.md#priority): each field set here overrides the same field of the more general level, the others are inherited. The local engine orders nothing by it.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"key":{"type":"integer","description":"Priority key, 1 (runs first) to 5 (runs last); Temporal's default is 3."},"fairnessKey":{"$ref":"#/definitions/Template","description":"Fairness key, a template that renders to a string of at most 64 bytes (e.g. `{ var: input.tenantId }`): tasks of a queue are shared out between the keys in proportion to their weights."},"fairnessWeight":{"type":"number","description":"Weight of this task's fairness key, 0.001 to 1000. Temporal's default: 1."}}}}};
 const schema12 = {"title":"JsonSchema","description":"A JSON Schema (draft-07): an object or a boolean.","type":["object","boolean"]};
 const schema13 = {"title":"Template","description":"Any value in which expressions are evaluated: an object with exactly one key that is a JSON Logic operation is evaluated; other objects and arrays are walked; scalars are literals. `{ $literal: X }` yields X unevaluated."};
 const schema14 = {"title":"Duration","description":"A duration: one or more `<integer><unit>` parts, units ms s m h d (e.g. `500ms`, `30s`, `1h30m`, `7d`).","type":"string","pattern":"^([0-9]+(ms|s|m|h|d))+$","examples":["500ms","30s","1h30m","7d"]};
@@ -15,12 +15,82 @@ const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[a-z][a-z0-9-]*$", "u");
 const pattern1 = new RegExp("^([0-9]+(ms|s|m|h|d))+$", "u");
-const pattern7 = new RegExp("^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(\\.\\*)?$", "u");
-const schema15 = {"title":"CallOptions","description":"Options of activity calls: per-attempt timeout, heartbeat and retry policy.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout of the activity. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout: an attempt that does not heartbeat within this time fails with Timeout and may retry. Default: no heartbeat timeout."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy, merged field by field with the more general levels."}}};
-const schema18 = {"title":"RetryPolicy","description":"How a failed attempt is retried. Every field is optional; unset fields come from `activities`, `defaults`, the activity's own defaults, then the engine defaults (maxAttempts 5, initialInterval 1s, backoff 2, maxInterval 1m).","type":"object","additionalProperties":false,"properties":{"maxAttempts":{"type":"integer","minimum":1,"description":"Attempts in total, the first included; 1 means no retry. Engine default: 5."},"initialInterval":{"$ref":"#/definitions/Duration","description":"Wait before the first retry. Engine default: `1s`."},"backoff":{"type":"number","minimum":1,"description":"Growth rate of the wait between retries (each wait is the previous one times this), at least 1. Engine default: 2."},"maxInterval":{"$ref":"#/definitions/Duration","description":"Upper bound of the wait between retries. Engine default: `1m`."},"maxElapsed":{"$ref":"#/definitions/Duration","description":"Total time allowed across all attempts and waits; no further attempt starts after it. Default: unbounded."},"nonRetryable":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types that fail at once, without retry (added to the types that never retry: InvalidInput, InvalidOutput, ExpressionError, BadRequest, Unauthorized, NotFound, Conflict, …). Default: none."},"retryOn":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"If given, only these error types are retried; any other fails at once. Default: every retryable type."}}};
-const schema22 = {"title":"ErrorType","description":"An error type, e.g. `Transient`, `Timeout`, `CardDeclined`.","type":"string","minLength":1};
+const pattern8 = new RegExp("^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(\\.\\*)?$", "u");
+const schema15 = {"title":"Priority","description":"Temporal task priority and fairness (docs/dsl.md#priority): each field set here overrides the same field of the more general level, the others are inherited. The local engine orders nothing by it.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"key":{"type":"integer","description":"Priority key, 1 (runs first) to 5 (runs last); Temporal's default is 3."},"fairnessKey":{"$ref":"#/definitions/Template","description":"Fairness key, a template that renders to a string of at most 64 bytes (e.g. `{ var: input.tenantId }`): tasks of a queue are shared out between the keys in proportion to their weights."},"fairnessWeight":{"type":"number","description":"Weight of this task's fairness key, 0.001 to 1000. Temporal's default: 1."}}};
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+validate11.errors = [{instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "key") || (key0 === "fairnessKey")) || (key0 === "fairnessWeight"))){
+validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.key !== undefined){
+let data0 = data.key;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate11.errors = [{instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.fairnessKey !== undefined){
+const _errs4 = errors;
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.fairnessWeight !== undefined){
+let data2 = data.fairnessWeight;
+const _errs5 = errors;
+if(!((typeof data2 == "number") && (isFinite(data2)))){
+validate11.errors = [{instancePath:instancePath+"/fairnessWeight",schemaPath:"#/properties/fairnessWeight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+const schema17 = {"title":"CallOptions","description":"Options of activity calls: per-attempt timeout, heartbeat, retry policy and task queue.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout of the activity. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout: an attempt that does not heartbeat within this time fails with Timeout and may retry. Default: no heartbeat timeout."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy, merged field by field with the more general levels."},"taskQueue":{"$ref":"#/definitions/TaskQueue","description":"The task queue the activity is scheduled on, so it runs on the workers polling that queue (a Revo worker with `--task-queue`, or a worker in another language: docs/dsl.md#routing). Default: the run's own task queue. The local engine runs the activity in-process whatever the queue."}}};
+const schema26 = {"title":"TaskQueue","type":"string","minLength":1,"maxLength":1000,"pattern":"^\\S+$","description":"A Temporal task queue name (no spaces)."};
+const pattern7 = new RegExp("^\\S+$", "u");
+const schema20 = {"title":"RetryPolicy","description":"How a failed attempt is retried. Every field is optional; unset fields come from `activities`, `defaults`, the activity's own defaults, then the engine defaults (maxAttempts 5, initialInterval 1s, backoff 2, maxInterval 1m).","type":"object","additionalProperties":false,"properties":{"maxAttempts":{"type":"integer","minimum":1,"description":"Attempts in total, the first included; 1 means no retry. Engine default: 5."},"initialInterval":{"$ref":"#/definitions/Duration","description":"Wait before the first retry. Engine default: `1s`."},"backoff":{"type":"number","minimum":1,"description":"Growth rate of the wait between retries (each wait is the previous one times this), at least 1. Engine default: 2."},"maxInterval":{"$ref":"#/definitions/Duration","description":"Upper bound of the wait between retries. Engine default: `1m`."},"maxElapsed":{"$ref":"#/definitions/Duration","description":"Total time allowed across all attempts and waits; no further attempt starts after it. Default: unbounded."},"nonRetryable":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types that fail at once, without retry (added to the types that never retry: InvalidInput, InvalidOutput, ExpressionError, BadRequest, Unauthorized, NotFound, Conflict, …). Default: none."},"retryOn":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"If given, only these error types are retried; any other fails at once. Default: every retryable type."}}};
+const schema24 = {"title":"ErrorType","description":"An error type, e.g. `Transient`, `Timeout`, `CardDeclined`.","type":"string","minLength":1};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -28,7 +98,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "maxAttempts") || (key0 === "initialInterval")) || (key0 === "backoff")) || (key0 === "maxInterval")) || (key0 === "maxElapsed")) || (key0 === "nonRetryable")) || (key0 === "retryOn"))){
-validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate14.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -38,13 +108,13 @@ if(data.maxAttempts !== undefined){
 let data0 = data.maxAttempts;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate12.errors = [{instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate14.errors = [{instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 1 || isNaN(data0)){
-validate12.errors = [{instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate14.errors = [{instancePath:instancePath+"/maxAttempts",schemaPath:"#/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -62,12 +132,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(!pattern1.test(data1)){
-validate12.errors = [{instancePath:instancePath+"/initialInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate14.errors = [{instancePath:instancePath+"/initialInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/initialInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/initialInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -83,12 +153,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 1 || isNaN(data2)){
-validate12.errors = [{instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate14.errors = [{instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate14.errors = [{instancePath:instancePath+"/backoff",schemaPath:"#/properties/backoff/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -105,12 +175,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data3 === "string"){
 if(!pattern1.test(data3)){
-validate12.errors = [{instancePath:instancePath+"/maxInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate14.errors = [{instancePath:instancePath+"/maxInterval",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/maxInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/maxInterval",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -127,12 +197,12 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(typeof data4 === "string"){
 if(!pattern1.test(data4)){
-validate12.errors = [{instancePath:instancePath+"/maxElapsed",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate14.errors = [{instancePath:instancePath+"/maxElapsed",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/maxElapsed",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/maxElapsed",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -156,12 +226,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data6 === "string"){
 if(func3(data6) < 1){
-validate12.errors = [{instancePath:instancePath+"/nonRetryable/" + i0,schemaPath:"#/definitions/ErrorType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate14.errors = [{instancePath:instancePath+"/nonRetryable/" + i0,schemaPath:"#/definitions/ErrorType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/nonRetryable/" + i0,schemaPath:"#/definitions/ErrorType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/nonRetryable/" + i0,schemaPath:"#/definitions/ErrorType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -172,7 +242,7 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/nonRetryable",schemaPath:"#/properties/nonRetryable/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate14.errors = [{instancePath:instancePath+"/nonRetryable",schemaPath:"#/properties/nonRetryable/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -196,12 +266,12 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data8 === "string"){
 if(func3(data8) < 1){
-validate12.errors = [{instancePath:instancePath+"/retryOn/" + i1,schemaPath:"#/definitions/ErrorType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate14.errors = [{instancePath:instancePath+"/retryOn/" + i1,schemaPath:"#/definitions/ErrorType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/retryOn/" + i1,schemaPath:"#/definitions/ErrorType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate14.errors = [{instancePath:instancePath+"/retryOn/" + i1,schemaPath:"#/definitions/ErrorType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -212,7 +282,7 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/retryOn",schemaPath:"#/properties/retryOn/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate14.errors = [{instancePath:instancePath+"/retryOn",schemaPath:"#/properties/retryOn/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -230,24 +300,24 @@ var valid0 = true;
 }
 }
 else {
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate12.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "timeout") || (key0 === "heartbeat")) || (key0 === "retry"))){
-validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((((key0 === "timeout") || (key0 === "heartbeat")) || (key0 === "retry")) || (key0 === "taskQueue"))){
+validate13.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -260,12 +330,12 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(!pattern1.test(data0)){
-validate11.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate13.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate11.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -282,12 +352,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data1 === "string"){
 if(!pattern1.test(data1)){
-validate11.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate13.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate11.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -299,11 +369,45 @@ var valid0 = true;
 if(valid0){
 if(data.retry !== undefined){
 const _errs8 = errors;
-if(!(validate12(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+if(!(validate14(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.taskQueue !== undefined){
+let data3 = data.taskQueue;
+const _errs9 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func3(data3) > 1000){
+validate13.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"}];
+return false;
+}
+else {
+if(func3(data3) < 1){
+validate13.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern7.test(data3)){
+validate13.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
 }
 else {
 var valid0 = true;
@@ -312,18 +416,19 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate11.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"title":"SignalDeclaration","description":"A signal this workflow accepts.","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","description":"What the signal means, for people and tooling. Optional."},"schema":{"$ref":"#/definitions/JsonSchema","description":"JSON Schema (draft-07) of the signal payload; a payload that does not match is rejected to the sender and the run is unaffected. Default: any payload."}}};
+const schema27 = {"title":"SignalDeclaration","description":"A signal this workflow accepts.","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","description":"What the signal means, for people and tooling. Optional."},"schema":{"$ref":"#/definitions/JsonSchema","description":"JSON Schema (draft-07) of the signal payload; a payload that does not match is rejected to the sender and the run is unaffected. Default: any payload."}}};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -331,7 +436,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "description") || (key0 === "schema"))){
-validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -340,7 +445,7 @@ if(_errs1 === errors){
 if(data.description !== undefined){
 const _errs2 = errors;
 if(typeof data.description !== "string"){
-validate16.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -353,7 +458,7 @@ if(data.schema !== undefined){
 let data1 = data.schema;
 const _errs4 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (typeof data1 !== "boolean")){
-validate16.errors = [{instancePath:instancePath+"/schema",schemaPath:"#/definitions/JsonSchema/type",keyword:"type",params:{type: schema12.type},message:"must be object,boolean"}];
+validate18.errors = [{instancePath:instancePath+"/schema",schemaPath:"#/definitions/JsonSchema/type",keyword:"type",params:{type: schema12.type},message:"must be object,boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -365,18 +470,18 @@ var valid0 = true;
 }
 }
 else {
-validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"title":"Schedule","description":"When to start the workflow on a schedule (used by `revo deploy` on Temporal): exactly one of `cron` or `every`, plus an optional input.","type":"object","additionalProperties":false,"properties":{"cron":{"type":"string","minLength":1,"description":"A cron expression (5 fields: minute hour day-of-month month day-of-week, UTC), e.g. `0 3 * * *`. Use either `cron` or `every`."},"every":{"$ref":"#/definitions/Duration","description":"Start a run at this interval, e.g. `1h`. Use either `cron` or `every`."},"input":{"$ref":"#/definitions/Json","description":"The input of each scheduled run (taken literally). Default: no input."}},"oneOf":[{"required":["cron"]},{"required":["every"]}]};
-const schema29 = {"title":"Json","description":"Any JSON value, taken literally (no expressions are evaluated)."};
+const schema30 = {"title":"Schedule","description":"When to start the workflow on a schedule (used by `revo deploy` on Temporal): exactly one of `cron` or `every`, plus an optional input.","type":"object","additionalProperties":false,"properties":{"cron":{"type":"string","minLength":1,"description":"A cron expression (5 fields: minute hour day-of-month month day-of-week, UTC), e.g. `0 3 * * *`. Use either `cron` or `every`."},"every":{"$ref":"#/definitions/Duration","description":"Start a run at this interval, e.g. `1h`. Use either `cron` or `every`."},"input":{"$ref":"#/definitions/Json","description":"The input of each scheduled run (taken literally). Default: no input."}},"oneOf":[{"required":["cron"]},{"required":["every"]}]};
+const schema32 = {"title":"Json","description":"Any JSON value, taken literally (no expressions are evaluated)."};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs1 = errors;
@@ -435,7 +540,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return false;
 }
 else {
@@ -454,7 +559,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs4 = errors;
 for(const key0 in data){
 if(!(((key0 === "cron") || (key0 === "every")) || (key0 === "input"))){
-validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -466,12 +571,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data0 === "string"){
 if(func3(data0) < 1){
-validate18.errors = [{instancePath:instancePath+"/cron",schemaPath:"#/properties/cron/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/cron",schemaPath:"#/properties/cron/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/cron",schemaPath:"#/properties/cron/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/cron",schemaPath:"#/properties/cron/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -488,12 +593,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data1 === "string"){
 if(!pattern1.test(data1)){
-validate18.errors = [{instancePath:instancePath+"/every",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate20.errors = [{instancePath:instancePath+"/every",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/every",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/every",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -515,25 +620,25 @@ var valid1 = true;
 }
 }
 else {
-validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"title":"Step","description":"One step: an `id`, optional `name` and `when`, and exactly one kind key (call, set, switch, parallel, foreach, while, sleep, wait, child, try, fail, return).","oneOf":[{"$ref":"#/definitions/CallStep"},{"$ref":"#/definitions/SetStep"},{"$ref":"#/definitions/SwitchStep"},{"$ref":"#/definitions/ParallelStep"},{"$ref":"#/definitions/ForeachStep"},{"$ref":"#/definitions/WhileStep"},{"$ref":"#/definitions/SleepStep"},{"$ref":"#/definitions/WaitStep"},{"$ref":"#/definitions/ChildStep"},{"$ref":"#/definitions/TryStep"},{"$ref":"#/definitions/FailStep"},{"$ref":"#/definitions/ReturnStep"}]};
-const schema31 = {"title":"CallStep","description":"Runs a typed activity with the given input, with timeouts and retries.","type":"object","required":["id","call"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"call":{"type":"string","minLength":1,"description":"Required. The name of the activity to run, e.g. `payments.charge` or the built-ins `core.echo`, `core.log`, `http.request`."},"with":{"$ref":"#/definitions/Template","description":"The activity's input, a template evaluated against the scope; it must match the activity's input schema. Default: null."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the activity's output. Default: the value is not stored."},"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout; overrides `activities` and `defaults`. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout of each attempt; overrides `activities` and `defaults`. Default: none."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy of this call, merged field by field over `activities`, `defaults`, the activity's defaults and the engine defaults."},"local":{"type":"boolean","description":"Run as a Temporal local activity (in the worker running the workflow, fewer history events; for short calls). Default: false.","default":false},"compensate":{"$ref":"#/definitions/Steps","description":"Saga compensation: steps pushed on the compensation stack when this call completes (with a copy of the scope, `result` included); if the run later fails with an uncaught error or is cancelled, they run in reverse order. Default: none."}}};
-const schema32 = {"title":"StepId","description":"A step or branch id: letters, digits, `_` and `-`, starting with a letter.","type":"string","pattern":"^[a-zA-Z][a-zA-Z0-9_-]*$"};
-const schema33 = {"title":"Expression","description":"A JSON Logic expression (json-logic-js operations) evaluated against the scope, e.g. `{ \">\": [ { var: input.amount }, 100 ] }`. Expressions are pure: no time, randomness or I/O."};
-const schema35 = {"title":"VariableName","description":"A variable of the scope: letters, digits, `_` and `-`, starting with a letter or `_`. `input`, `workflow` and `error` are reserved.","type":"string","pattern":"^[a-zA-Z_][a-zA-Z0-9_-]*$"};
-const pattern9 = new RegExp("^[a-zA-Z][a-zA-Z0-9_-]*$", "u");
-const pattern10 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_-]*$", "u");
-const schema38 = {"title":"Steps","description":"A list of steps, run in order.","type":"array","items":{"$ref":"#/definitions/Step"}};
-const wrapper0 = {validate: validate20};
+const schema33 = {"title":"Step","description":"One step: an `id`, optional `name` and `when`, and exactly one kind key (call, set, switch, parallel, foreach, while, sleep, wait, child, try, fail, return).","oneOf":[{"$ref":"#/definitions/CallStep"},{"$ref":"#/definitions/SetStep"},{"$ref":"#/definitions/SwitchStep"},{"$ref":"#/definitions/ParallelStep"},{"$ref":"#/definitions/ForeachStep"},{"$ref":"#/definitions/WhileStep"},{"$ref":"#/definitions/SleepStep"},{"$ref":"#/definitions/WaitStep"},{"$ref":"#/definitions/ChildStep"},{"$ref":"#/definitions/TryStep"},{"$ref":"#/definitions/FailStep"},{"$ref":"#/definitions/ReturnStep"}]};
+const schema34 = {"title":"CallStep","description":"Runs a typed activity with the given input, with timeouts and retries.","type":"object","required":["id","call"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"call":{"type":"string","minLength":1,"description":"Required. The name of the activity to run, e.g. `payments.charge` or the built-ins `core.echo`, `core.log`, `http.request`."},"with":{"$ref":"#/definitions/Template","description":"The activity's input, a template evaluated against the scope; it must match the activity's input schema. Default: null."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the activity's output. Default: the value is not stored."},"timeout":{"$ref":"#/definitions/Duration","description":"Per-attempt (start-to-close) timeout; overrides `activities` and `defaults`. Engine default: `1m`."},"heartbeat":{"$ref":"#/definitions/Duration","description":"Heartbeat timeout of each attempt; overrides `activities` and `defaults`. Default: none."},"retry":{"$ref":"#/definitions/RetryPolicy","description":"Retry policy of this call, merged field by field over `activities`, `defaults`, the activity's defaults and the engine defaults."},"taskQueue":{"$ref":"#/definitions/TaskQueue","description":"The task queue this call is scheduled on; overrides `activities`, `defaults` and the catalog's queue of the activity (docs/dsl.md#routing). Default: the run's own task queue."},"priority":{"$ref":"#/definitions/Priority","description":"Priority and fairness of this activity's tasks, over the run's (docs/dsl.md#priority). Default: the run's."},"local":{"type":"boolean","description":"Run as a Temporal local activity (in the worker running the workflow, fewer history events; for short calls). Default: false.","default":false},"compensate":{"$ref":"#/definitions/Steps","description":"Saga compensation: steps pushed on the compensation stack when this call completes (with a copy of the scope, `result` included); if the run later fails with an uncaught error or is cancelled, they run in reverse order. Default: none."}}};
+const schema35 = {"title":"StepId","description":"A step or branch id: letters, digits, `_` and `-`, starting with a letter.","type":"string","pattern":"^[a-zA-Z][a-zA-Z0-9_-]*$"};
+const schema36 = {"title":"Expression","description":"A JSON Logic expression (json-logic-js operations) evaluated against the scope, e.g. `{ \">\": [ { var: input.amount }, 100 ] }`. Expressions are pure: no time, randomness or I/O."};
+const schema38 = {"title":"VariableName","description":"A variable of the scope: letters, digits, `_` and `-`, starting with a letter or `_`. `input`, `workflow` and `error` are reserved.","type":"string","pattern":"^[a-zA-Z_][a-zA-Z0-9_-]*$"};
+const pattern10 = new RegExp("^[a-zA-Z][a-zA-Z0-9_-]*$", "u");
+const pattern11 = new RegExp("^[a-zA-Z_][a-zA-Z0-9_-]*$", "u");
+const schema42 = {"title":"Steps","description":"A list of steps, run in order.","type":"array","items":{"$ref":"#/definitions/Step"}};
+const wrapper0 = {validate: validate22};
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -553,30 +658,30 @@ break;
 }
 }
 else {
-validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate23.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.call === undefined) && (missing0 = "call"))){
-validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema31.properties, key0))){
-validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func2.call(schema34.properties, key0))){
+validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -588,13 +693,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate21.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate23.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -607,7 +712,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate21.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -630,12 +735,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
 if(func3(data3) < 1){
-validate21.errors = [{instancePath:instancePath+"/call",schemaPath:"#/properties/call/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate23.errors = [{instancePath:instancePath+"/call",schemaPath:"#/properties/call/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/call",schemaPath:"#/properties/call/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/call",schemaPath:"#/properties/call/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -659,13 +764,13 @@ const _errs11 = errors;
 const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 === "string"){
-if(!pattern10.test(data5)){
-validate21.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern11.test(data5)){
+validate23.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -682,12 +787,12 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data6 === "string"){
 if(!pattern1.test(data6)){
-validate21.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate23.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/timeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -704,12 +809,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data7 === "string"){
 if(!pattern1.test(data7)){
-validate21.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate23.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -721,8 +826,8 @@ var valid0 = true;
 if(valid0){
 if(data.retry !== undefined){
 const _errs20 = errors;
-if(!(validate12(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+if(!(validate14(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -731,11 +836,33 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.local !== undefined){
+if(data.taskQueue !== undefined){
+let data9 = data.taskQueue;
 const _errs21 = errors;
-if(typeof data.local !== "boolean"){
-validate21.errors = [{instancePath:instancePath+"/local",schemaPath:"#/properties/local/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data9 === "string"){
+if(func3(data9) > 1000){
+validate23.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"}];
 return false;
+}
+else {
+if(func3(data9) < 1){
+validate23.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern7.test(data9)){
+validate23.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/pattern",keyword:"pattern",params:{pattern: "^\\S+$"},message:"must match pattern \""+"^\\S+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/taskQueue",schemaPath:"#/definitions/TaskQueue/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
 }
 var valid0 = _errs21 === errors;
 }
@@ -743,13 +870,37 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.compensate !== undefined){
-const _errs23 = errors;
-if(!(validate23(data.compensate, {instancePath:instancePath+"/compensate",parentData:data,parentDataProperty:"compensate",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(data.priority !== undefined){
+const _errs24 = errors;
+if(!(validate11(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs23 === errors;
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.local !== undefined){
+const _errs25 = errors;
+if(typeof data.local !== "boolean"){
+validate23.errors = [{instancePath:instancePath+"/local",schemaPath:"#/properties/local/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.compensate !== undefined){
+const _errs27 = errors;
+if(!(validate26(data.compensate, {instancePath:instancePath+"/compensate",parentData:data,parentDataProperty:"compensate",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs27 === errors;
 }
 else {
 var valid0 = true;
@@ -767,32 +918,34 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate21.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"title":"SetStep","description":"Assigns variables. Every template is evaluated against the scope before the step, then all are assigned.","type":"object","required":["id","set"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"set":{"type":"object","description":"Required. Variable name → template. All templates see the scope as it was before this step.","minProperties":1,"propertyNames":{"$ref":"#/definitions/VariableName"},"additionalProperties":{"$ref":"#/definitions/Template"}}}};
+const schema43 = {"title":"SetStep","description":"Assigns variables. Every template is evaluated against the scope before the step, then all are assigned.","type":"object","required":["id","set"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"set":{"type":"object","description":"Required. Variable name → template. All templates see the scope as it was before this step.","minProperties":1,"propertyNames":{"$ref":"#/definitions/VariableName"},"additionalProperties":{"$ref":"#/definitions/Template"}}}};
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.set === undefined) && (missing0 = "set"))){
-validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "set"))){
-validate26.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -804,13 +957,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate26.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate29.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate29.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -823,7 +976,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate26.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate29.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -846,7 +999,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(Object.keys(data3).length < 1){
-validate26.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate29.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -855,7 +1008,7 @@ const _errs10 = errors;
 const _errs11 = errors;
 if(errors === _errs11){
 if(typeof key1 === "string"){
-if(!pattern10.test(key1)){
+if(!pattern11.test(key1)){
 const err0 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err0];
@@ -887,7 +1040,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate26.errors = vErrors;
+validate29.errors = vErrors;
 return false;
 break;
 }
@@ -904,7 +1057,7 @@ break;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate29.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -920,32 +1073,32 @@ var valid0 = true;
 }
 }
 else {
-validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate26.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"title":"SwitchStep","description":"Runs the first case whose `when` is truthy; with none and no `default`, nothing runs.","type":"object","required":["id","switch"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"switch":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/SwitchCase"},"description":"Required. The cases, tried in order; the first whose `when` is truthy runs."},"default":{"$ref":"#/definitions/Steps","description":"Steps run when no case matches. Default: nothing runs."}}};
-const schema47 = {"title":"SwitchCase","description":"One case of a switch: its steps run when `when` is truthy and no earlier case matched.","type":"object","required":["when","steps"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/Expression","description":"Required. The case's condition, a JSON Logic expression."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this case is taken (may be empty)."}}};
+const schema48 = {"title":"SwitchStep","description":"Runs the first case whose `when` is truthy; with none and no `default`, nothing runs.","type":"object","required":["id","switch"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"switch":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/SwitchCase"},"description":"Required. The cases, tried in order; the first whose `when` is truthy runs."},"default":{"$ref":"#/definitions/Steps","description":"Steps run when no case matches. Default: nothing runs."}}};
+const schema51 = {"title":"SwitchCase","description":"One case of a switch: its steps run when `when` is truthy and no earlier case matched.","type":"object","required":["when","steps"],"additionalProperties":false,"properties":{"when":{"$ref":"#/definitions/Expression","description":"Required. The case's condition, a JSON Logic expression."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this case is taken (may be empty)."}}};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.when === undefined) && (missing0 = "when")) || ((data.steps === undefined) && (missing0 = "steps"))){
-validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate32.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "when") || (key0 === "steps"))){
-validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -961,8 +1114,8 @@ var valid0 = true;
 if(valid0){
 if(data.steps !== undefined){
 const _errs3 = errors;
-if(!(validate23(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate26(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs3 === errors;
@@ -975,30 +1128,30 @@ var valid0 = true;
 }
 }
 else {
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate29.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.switch === undefined) && (missing0 = "switch"))){
-validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "switch")) || (key0 === "default"))){
-validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1010,13 +1163,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate28.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate31.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1029,7 +1182,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate28.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1052,7 +1205,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate28.errors = [{instancePath:instancePath+"/switch",schemaPath:"#/properties/switch/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate31.errors = [{instancePath:instancePath+"/switch",schemaPath:"#/properties/switch/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -1060,8 +1213,8 @@ var valid3 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate29(data3[i0], {instancePath:instancePath+"/switch/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate32(data3[i0], {instancePath:instancePath+"/switch/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs10 === errors;
@@ -1072,7 +1225,7 @@ break;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/switch",schemaPath:"#/properties/switch/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate31.errors = [{instancePath:instancePath+"/switch",schemaPath:"#/properties/switch/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1084,8 +1237,8 @@ var valid0 = true;
 if(valid0){
 if(data.default !== undefined){
 const _errs11 = errors;
-if(!(validate23(data.default, {instancePath:instancePath+"/default",parentData:data,parentDataProperty:"default",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate26(data.default, {instancePath:instancePath+"/default",parentData:data,parentDataProperty:"default",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
@@ -1101,32 +1254,32 @@ var valid0 = true;
 }
 }
 else {
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate28.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"title":"ParallelStep","description":"Runs branches concurrently and continues when all have ended. Two branches may not write the same variable.","type":"object","required":["id","parallel"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"parallel":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/ParallelBranch"},"description":"Required. The branches, each with an `id` and `steps`."},"failFast":{"type":"boolean","description":"When true, the first failing branch cancels the others and the step fails at once. Default: true.","default":true}}};
-const schema52 = {"title":"ParallelBranch","description":"One branch of a parallel step. It starts from a copy of the scope; its writes are merged back in branch order.","type":"object","required":["id","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The branch id, unique like step ids."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps of this branch."}}};
+const schema53 = {"title":"ParallelStep","description":"Runs branches concurrently and continues when all have ended. Two branches may not write the same variable.","type":"object","required":["id","parallel"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"parallel":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/ParallelBranch"},"description":"Required. The branches, each with an `id` and `steps`."},"failFast":{"type":"boolean","description":"When true, the first failing branch cancels the others and the step fails at once. Default: true.","default":true}}};
+const schema56 = {"title":"ParallelBranch","description":"One branch of a parallel step. It starts from a copy of the scope; its writes are merged back in branch order.","type":"object","required":["id","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The branch id, unique like step ids."},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps of this branch."}}};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.steps === undefined) && (missing0 = "steps"))){
-validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "id") || (key0 === "steps"))){
-validate35.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate38.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1138,13 +1291,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate35.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate38.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate35.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1156,8 +1309,8 @@ var valid0 = true;
 if(valid0){
 if(data.steps !== undefined){
 const _errs5 = errors;
-if(!(validate23(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate26(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -1170,30 +1323,30 @@ var valid0 = true;
 }
 }
 else {
-validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate35.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.parallel === undefined) && (missing0 = "parallel"))){
-validate34.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "parallel")) || (key0 === "failFast"))){
-validate34.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate37.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1205,13 +1358,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate34.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate37.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate34.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate37.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1224,7 +1377,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate34.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate37.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1247,7 +1400,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(Array.isArray(data3)){
 if(data3.length < 1){
-validate34.errors = [{instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate37.errors = [{instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -1255,8 +1408,8 @@ var valid3 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate35(data3[i0], {instancePath:instancePath+"/parallel/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate38(data3[i0], {instancePath:instancePath+"/parallel/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs10 === errors;
@@ -1267,7 +1420,7 @@ break;
 }
 }
 else {
-validate34.errors = [{instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate37.errors = [{instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1280,7 +1433,7 @@ if(valid0){
 if(data.failFast !== undefined){
 const _errs11 = errors;
 if(typeof data.failFast !== "boolean"){
-validate34.errors = [{instancePath:instancePath+"/failFast",schemaPath:"#/properties/failFast/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate37.errors = [{instancePath:instancePath+"/failFast",schemaPath:"#/properties/failFast/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -1296,214 +1449,15 @@ var valid0 = true;
 }
 }
 else {
-validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate34.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"title":"ForeachStep","description":"Runs the body once per item of an array. Each iteration starts from a copy of the scope plus the item (and index) variables; its writes are discarded.","type":"object","required":["id","foreach","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"foreach":{"$ref":"#/definitions/Expression","description":"Required. An expression that gives the array to iterate over, e.g. `{ var: input.items }`."},"as":{"$ref":"#/definitions/VariableName","description":"Variable holding the current item in the body. Default: `item`.","default":"item"},"index":{"$ref":"#/definitions/VariableName","description":"Variable holding the current 0-based index in the body. Default: not set."},"concurrency":{"type":"integer","minimum":1,"description":"How many iterations may run at the same time. Default: 1 (one after the other).","default":1},"steps":{"$ref":"#/definitions/Steps","description":"Required. The body, run once per item."},"collect":{"$ref":"#/definitions/Template","description":"Template evaluated at the end of each iteration; the list of these values, in item order, is stored in `result`. Default: nothing is collected."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the list of `collect` values, in item order. Default: the value is not stored."}}};
-
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.id === undefined) && (missing0 = "id")) || ((data.foreach === undefined) && (missing0 = "foreach"))) || ((data.steps === undefined) && (missing0 = "steps"))){
-validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func2.call(schema54.properties, key0))){
-validate39.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate39.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs5 = errors;
-if(typeof data.name !== "string"){
-validate39.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.when !== undefined){
-const _errs7 = errors;
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.foreach !== undefined){
-const _errs8 = errors;
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.as !== undefined){
-let data4 = data.as;
-const _errs9 = errors;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data4 === "string"){
-if(!pattern10.test(data4)){
-validate39.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.index !== undefined){
-let data5 = data.index;
-const _errs12 = errors;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data5 === "string"){
-if(!pattern10.test(data5)){
-validate39.errors = [{instancePath:instancePath+"/index",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/index",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concurrency !== undefined){
-let data6 = data.concurrency;
-const _errs15 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate39.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs15){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-validate39.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.steps !== undefined){
-const _errs17 = errors;
-if(!(validate23(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.collect !== undefined){
-const _errs18 = errors;
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.result !== undefined){
-let data9 = data.result;
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data9 === "string"){
-if(!pattern10.test(data9)){
-validate39.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs19 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate39.errors = vErrors;
-return errors === 0;
-}
-
-const schema62 = {"title":"WhileStep","description":"Runs the body again and again while the condition is truthy.","type":"object","required":["id","while","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"while":{"$ref":"#/definitions/Expression","description":"Required. The loop condition, evaluated before each iteration."},"maxIterations":{"type":"integer","minimum":1,"description":"Upper bound on iterations; exceeding it raises LoopLimitExceeded. Default: 1000.","default":1000},"steps":{"$ref":"#/definitions/Steps","description":"Required. The loop body; it reads and writes the workflow scope."}}};
+const schema58 = {"title":"ForeachStep","description":"Runs the body once per item of an array. Each iteration starts from a copy of the scope plus the item (and index) variables; its writes are discarded.","type":"object","required":["id","foreach","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"foreach":{"$ref":"#/definitions/Expression","description":"Required. An expression that gives the array to iterate over, e.g. `{ var: input.items }`."},"as":{"$ref":"#/definitions/VariableName","description":"Variable holding the current item in the body. Default: `item`.","default":"item"},"index":{"$ref":"#/definitions/VariableName","description":"Variable holding the current 0-based index in the body. Default: not set."},"concurrency":{"type":"integer","minimum":1,"description":"How many iterations may run at the same time. Default: 1 (one after the other).","default":1},"steps":{"$ref":"#/definitions/Steps","description":"Required. The body, run once per item."},"collect":{"$ref":"#/definitions/Template","description":"Template evaluated at the end of each iteration; the list of these values, in item order, is stored in `result`. Default: nothing is collected."},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the list of `collect` values, in item order. Default: the value is not stored."}}};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1511,14 +1465,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.id === undefined) && (missing0 = "id")) || ((data.while === undefined) && (missing0 = "while"))) || ((data.steps === undefined) && (missing0 = "steps"))){
+if((((data.id === undefined) && (missing0 = "id")) || ((data.foreach === undefined) && (missing0 = "foreach"))) || ((data.steps === undefined) && (missing0 = "steps"))){
 validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "while")) || (key0 === "maxIterations")) || (key0 === "steps"))){
+if(!(func2.call(schema58.properties, key0))){
 validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -1531,7 +1485,7 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
+if(!pattern10.test(data0)){
 validate42.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
@@ -1567,7 +1521,7 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.while !== undefined){
+if(data.foreach !== undefined){
 const _errs8 = errors;
 var valid0 = _errs8 === errors;
 }
@@ -1575,19 +1529,20 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.maxIterations !== undefined){
-let data4 = data.maxIterations;
+if(data.as !== undefined){
+let data4 = data.as;
 const _errs9 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate42.errors = [{instancePath:instancePath+"/maxIterations",schemaPath:"#/properties/maxIterations/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(!pattern11.test(data4)){
+validate42.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
-if(errors === _errs9){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 1 || isNaN(data4)){
-validate42.errors = [{instancePath:instancePath+"/maxIterations",schemaPath:"#/properties/maxIterations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
 }
+else {
+validate42.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 var valid0 = _errs9 === errors;
@@ -1596,16 +1551,93 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.steps !== undefined){
-const _errs11 = errors;
-if(!(validate23(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
+if(data.index !== undefined){
+let data5 = data.index;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data5 === "string"){
+if(!pattern11.test(data5)){
+validate42.errors = [{instancePath:instancePath+"/index",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
+return false;
 }
-var valid0 = _errs11 === errors;
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/index",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data6 = data.concurrency;
+const _errs15 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate42.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs15){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate42.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.steps !== undefined){
+const _errs17 = errors;
+if(!(validate26(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.collect !== undefined){
+const _errs18 = errors;
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.result !== undefined){
+let data9 = data.result;
+const _errs19 = errors;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data9 === "string"){
+if(!pattern11.test(data9)){
+validate42.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -1624,8 +1656,7 @@ validate42.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"title":"SleepStep","description":"A durable timer: the run waits (surviving restarts) for the given time.","type":"object","required":["id","sleep"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"sleep":{"description":"Required. How long to sleep: a duration such as `30s` or `1h30m`, or an expression that gives one, e.g. `{ var: delay }`.","anyOf":[{"$ref":"#/definitions/Duration"},{"$ref":"#/definitions/ExpressionObject"}]}}};
-const schema70 = {"title":"ExpressionObject","description":"A JSON Logic expression object: exactly one key, the operation.","type":"object","minProperties":1,"maxProperties":1};
+const schema66 = {"title":"WhileStep","description":"Runs the body again and again while the condition is truthy.","type":"object","required":["id","while","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"while":{"$ref":"#/definitions/Expression","description":"Required. The loop condition, evaluated before each iteration."},"maxIterations":{"type":"integer","minimum":1,"description":"Upper bound on iterations; exceeding it raises LoopLimitExceeded. Default: 1000.","default":1000},"steps":{"$ref":"#/definitions/Steps","description":"Required. The loop body; it reads and writes the workflow scope."}}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1633,14 +1664,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.id === undefined) && (missing0 = "id")) || ((data.sleep === undefined) && (missing0 = "sleep"))){
+if((((data.id === undefined) && (missing0 = "id")) || ((data.while === undefined) && (missing0 = "while"))) || ((data.steps === undefined) && (missing0 = "steps"))){
 validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "sleep"))){
+if(!((((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "while")) || (key0 === "maxIterations")) || (key0 === "steps"))){
 validate45.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -1653,7 +1684,7 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
+if(!pattern10.test(data0)){
 validate45.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
@@ -1673,6 +1704,128 @@ if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
 validate45.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.when !== undefined){
+const _errs7 = errors;
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.while !== undefined){
+const _errs8 = errors;
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxIterations !== undefined){
+let data4 = data.maxIterations;
+const _errs9 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate45.errors = [{instancePath:instancePath+"/maxIterations",schemaPath:"#/properties/maxIterations/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs9){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+validate45.errors = [{instancePath:instancePath+"/maxIterations",schemaPath:"#/properties/maxIterations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.steps !== undefined){
+const _errs11 = errors;
+if(!(validate26(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate45.errors = vErrors;
+return errors === 0;
+}
+
+const schema70 = {"title":"SleepStep","description":"A durable timer: the run waits (surviving restarts) for the given time.","type":"object","required":["id","sleep"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"sleep":{"description":"Required. How long to sleep: a duration such as `30s` or `1h30m`, or an expression that gives one, e.g. `{ var: delay }`.","anyOf":[{"$ref":"#/definitions/Duration"},{"$ref":"#/definitions/ExpressionObject"}]}}};
+const schema74 = {"title":"ExpressionObject","description":"A JSON Logic expression object: exactly one key, the operation.","type":"object","minProperties":1,"maxProperties":1};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.id === undefined) && (missing0 = "id")) || ((data.sleep === undefined) && (missing0 = "sleep"))){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "sleep"))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(!pattern10.test(data0)){
+validate48.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs5 = errors;
+if(typeof data.name !== "string"){
+validate48.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1773,7 +1926,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate45.errors = vErrors;
+validate48.errors = vErrors;
 return false;
 }
 else {
@@ -1799,31 +1952,31 @@ var valid0 = true;
 }
 }
 else {
-validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate45.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-const schema71 = {"title":"WaitStep","description":"Waits for a declared signal (signals are buffered from the start of the run, oldest first) and stores its payload.","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"wait":{"type":"object","description":"Required. Which signal to wait for and for how long.","required":["signal"],"additionalProperties":false,"properties":{"signal":{"type":"string","minLength":1,"description":"Required. The signal's name, declared under `signals`."},"timeout":{"$ref":"#/definitions/Duration","description":"Give up after this long and raise Timeout. Default: wait forever."}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the signal's payload. Default: the value is not stored."}}};
+const schema75 = {"title":"WaitStep","description":"Waits for a declared signal (signals are buffered from the start of the run, oldest first) and stores its payload.","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"wait":{"type":"object","description":"Required. Which signal to wait for and for how long.","required":["signal"],"additionalProperties":false,"properties":{"signal":{"type":"string","minLength":1,"description":"Required. The signal's name, declared under `signals`."},"timeout":{"$ref":"#/definitions/Duration","description":"Give up after this long and raise Timeout. Default: wait forever."}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the signal's payload. Default: the value is not stored."}}};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.wait === undefined) && (missing0 = "wait"))){
-validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "wait")) || (key0 === "result"))){
-validate47.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1835,13 +1988,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate47.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate50.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1854,7 +2007,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate47.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -1878,14 +2031,14 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.signal === undefined) && (missing1 = "signal")){
-validate47.errors = [{instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate50.errors = [{instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs10 = errors;
 for(const key1 in data3){
 if(!((key1 === "signal") || (key1 === "timeout"))){
-validate47.errors = [{instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate50.errors = [{instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1897,12 +2050,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func3(data4) < 1){
-validate47.errors = [{instancePath:instancePath+"/wait/signal",schemaPath:"#/properties/wait/properties/signal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate50.errors = [{instancePath:instancePath+"/wait/signal",schemaPath:"#/properties/wait/properties/signal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/wait/signal",schemaPath:"#/properties/wait/properties/signal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/wait/signal",schemaPath:"#/properties/wait/properties/signal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1919,12 +2072,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data5 === "string"){
 if(!pattern1.test(data5)){
-validate47.errors = [{instancePath:instancePath+"/wait/timeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
+validate50.errors = [{instancePath:instancePath+"/wait/timeout",schemaPath:"#/definitions/Duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h|d))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h|d))+$"+"\""}];
 return false;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/wait/timeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/wait/timeout",schemaPath:"#/definitions/Duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1938,7 +2091,7 @@ var valid3 = true;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1954,13 +2107,13 @@ const _errs16 = errors;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data6 === "string"){
-if(!pattern10.test(data6)){
-validate47.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern11.test(data6)){
+validate50.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1977,31 +2130,31 @@ var valid0 = true;
 }
 }
 else {
-validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate47.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema76 = {"title":"ChildStep","description":"Runs another definition as a child workflow.","type":"object","required":["id","child"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"child":{"type":"object","description":"Required. Which workflow to run, with what input.","required":["workflow"],"additionalProperties":false,"properties":{"workflow":{"type":"string","minLength":1,"description":"Required. The child definition: its `name` (among the files validated or deployed together) or a path like `./shipping.yaml` relative to this file."},"input":{"$ref":"#/definitions/Template","description":"The child's input, a template evaluated against the scope. Default: no input."},"workflowId":{"$ref":"#/definitions/Template","description":"The child's workflow id, a template (e.g. `{ cat: [ order-, { var: input.orderId } ] }`). Default: derived from the parent run and the step id."},"wait":{"type":"boolean","description":"Wait for the child to finish (`result` is its output); when false, only start it (`result` is `{ workflowId }`). Default: true.","default":true}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the child's output, or `{ workflowId }` when `wait: false`. Default: the value is not stored."}}};
+const schema80 = {"title":"ChildStep","description":"Runs another definition as a child workflow.","type":"object","required":["id","child"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"child":{"type":"object","description":"Required. Which workflow to run, with what input.","required":["workflow"],"additionalProperties":false,"properties":{"workflow":{"type":"string","minLength":1,"description":"Required. The child definition: its `name` (among the files validated or deployed together) or a path like `./shipping.yaml` relative to this file."},"input":{"$ref":"#/definitions/Template","description":"The child's input, a template evaluated against the scope. Default: no input."},"workflowId":{"$ref":"#/definitions/Template","description":"The child's workflow id, a template (e.g. `{ cat: [ order-, { var: input.orderId } ] }`). Default: derived from the parent run and the step id."},"wait":{"type":"boolean","description":"Wait for the child to finish (`result` is its output); when false, only start it (`result` is `{ workflowId }`). Default: true.","default":true}}},"result":{"$ref":"#/definitions/VariableName","description":"Optional variable that receives the child's output, or `{ workflowId }` when `wait: false`. Default: the value is not stored."},"priority":{"$ref":"#/definitions/Priority","description":"Priority and fairness of the child run (and so of its activities), over the child definition's own `priority` and this run's (docs/dsl.md#priority). Default: those."}}};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.child === undefined) && (missing0 = "child"))){
-validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "child")) || (key0 === "result"))){
-validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "child")) || (key0 === "result")) || (key0 === "priority"))){
+validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2013,13 +2166,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate49.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate52.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2032,7 +2185,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate49.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2056,14 +2209,14 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.workflow === undefined) && (missing1 = "workflow")){
-validate49.errors = [{instancePath:instancePath+"/child",schemaPath:"#/properties/child/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate52.errors = [{instancePath:instancePath+"/child",schemaPath:"#/properties/child/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs10 = errors;
 for(const key1 in data3){
 if(!((((key1 === "workflow") || (key1 === "input")) || (key1 === "workflowId")) || (key1 === "wait"))){
-validate49.errors = [{instancePath:instancePath+"/child",schemaPath:"#/properties/child/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate52.errors = [{instancePath:instancePath+"/child",schemaPath:"#/properties/child/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2075,12 +2228,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func3(data4) < 1){
-validate49.errors = [{instancePath:instancePath+"/child/workflow",schemaPath:"#/properties/child/properties/workflow/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate52.errors = [{instancePath:instancePath+"/child/workflow",schemaPath:"#/properties/child/properties/workflow/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/child/workflow",schemaPath:"#/properties/child/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/child/workflow",schemaPath:"#/properties/child/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2109,7 +2262,7 @@ if(valid3){
 if(data3.wait !== undefined){
 const _errs15 = errors;
 if(typeof data3.wait !== "boolean"){
-validate49.errors = [{instancePath:instancePath+"/child/wait",schemaPath:"#/properties/child/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate52.errors = [{instancePath:instancePath+"/child/wait",schemaPath:"#/properties/child/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid3 = _errs15 === errors;
@@ -2124,7 +2277,7 @@ var valid3 = true;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/child",schemaPath:"#/properties/child/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath:instancePath+"/child",schemaPath:"#/properties/child/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2140,17 +2293,29 @@ const _errs17 = errors;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data8 === "string"){
-if(!pattern10.test(data8)){
-validate49.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern11.test(data8)){
+validate52.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/result",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.priority !== undefined){
+const _errs20 = errors;
+if(!(validate11(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
 }
 else {
 var valid0 = true;
@@ -2162,33 +2327,34 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate49.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"title":"TryStep","description":"Runs steps and handles their errors; an error caught here does not trigger compensation.","type":"object","required":["id","try"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"try":{"$ref":"#/definitions/Steps","description":"Required. The steps whose errors are handled."},"catch":{"type":"array","items":{"$ref":"#/definitions/CatchClause"},"description":"Error handlers, tried in order. Default: none (errors propagate after `finally`)."},"finally":{"$ref":"#/definitions/Steps","description":"Steps that run after `try` and any `catch`, whether they failed or not. Default: none."}}};
-const schema85 = {"title":"CatchClause","description":"Handles errors of the `try` steps: the first clause whose `errors` list the error's type (or that has no `errors`) runs.","type":"object","required":["steps"],"additionalProperties":false,"properties":{"errors":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types this clause handles. Default: every error."},"as":{"$ref":"#/definitions/VariableName","description":"Variable that holds the caught error (`type`, `message`, `details`, `step`, `attempt`) in the clause's steps. Default: `error`.","default":"error"},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this clause handles the error."}}};
+const schema86 = {"title":"TryStep","description":"Runs steps and handles their errors; an error caught here does not trigger compensation.","type":"object","required":["id","try"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"try":{"$ref":"#/definitions/Steps","description":"Required. The steps whose errors are handled."},"catch":{"type":"array","items":{"$ref":"#/definitions/CatchClause"},"description":"Error handlers, tried in order. Default: none (errors propagate after `finally`)."},"finally":{"$ref":"#/definitions/Steps","description":"Steps that run after `try` and any `catch`, whether they failed or not. Default: none."}}};
+const schema89 = {"title":"CatchClause","description":"Handles errors of the `try` steps: the first clause whose `errors` list the error's type (or that has no `errors`) runs.","type":"object","required":["steps"],"additionalProperties":false,"properties":{"errors":{"type":"array","items":{"$ref":"#/definitions/ErrorType"},"description":"Error types this clause handles. Default: every error."},"as":{"$ref":"#/definitions/VariableName","description":"Variable that holds the caught error (`type`, `message`, `details`, `step`, `attempt`) in the clause's steps. Default: `error`.","default":"error"},"steps":{"$ref":"#/definitions/Steps","description":"Required. The steps run when this clause handles the error."}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.steps === undefined) && (missing0 = "steps")){
-validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "errors") || (key0 === "as")) || (key0 === "steps"))){
-validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2208,12 +2374,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func3(data1) < 1){
-validate53.errors = [{instancePath:instancePath+"/errors/" + i0,schemaPath:"#/definitions/ErrorType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate57.errors = [{instancePath:instancePath+"/errors/" + i0,schemaPath:"#/definitions/ErrorType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/errors/" + i0,schemaPath:"#/definitions/ErrorType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/errors/" + i0,schemaPath:"#/definitions/ErrorType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2224,7 +2390,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate57.errors = [{instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2240,13 +2406,13 @@ const _errs7 = errors;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern10.test(data2)){
-validate53.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern11.test(data2)){
+validate57.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z_][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z_][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/as",schemaPath:"#/definitions/VariableName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2258,8 +2424,8 @@ var valid0 = true;
 if(valid0){
 if(data.steps !== undefined){
 const _errs10 = errors;
-if(!(validate23(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate26(data.steps, {instancePath:instancePath+"/steps",parentData:data,parentDataProperty:"steps",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -2273,30 +2439,30 @@ var valid0 = true;
 }
 }
 else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate53.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.try === undefined) && (missing0 = "try"))){
-validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "try")) || (key0 === "catch")) || (key0 === "finally"))){
-validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2308,13 +2474,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate51.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate55.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2327,7 +2493,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate51.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2346,8 +2512,8 @@ var valid0 = true;
 if(valid0){
 if(data.try !== undefined){
 const _errs8 = errors;
-if(!(validate23(data.try, {instancePath:instancePath+"/try",parentData:data,parentDataProperty:"try",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate26(data.try, {instancePath:instancePath+"/try",parentData:data,parentDataProperty:"try",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -2365,8 +2531,8 @@ var valid3 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate53(data4[i0], {instancePath:instancePath+"/catch/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate57(data4[i0], {instancePath:instancePath+"/catch/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs11 === errors;
@@ -2376,7 +2542,7 @@ break;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/catch",schemaPath:"#/properties/catch/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate55.errors = [{instancePath:instancePath+"/catch",schemaPath:"#/properties/catch/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2388,8 +2554,8 @@ var valid0 = true;
 if(valid0){
 if(data.finally !== undefined){
 const _errs12 = errors;
-if(!(validate23(data.finally, {instancePath:instancePath+"/finally",parentData:data,parentDataProperty:"finally",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate26(data.finally, {instancePath:instancePath+"/finally",parentData:data,parentDataProperty:"finally",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -2406,31 +2572,31 @@ var valid0 = true;
 }
 }
 else {
-validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate51.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"title":"FailStep","description":"Raises a non-retryable error of the given type.","type":"object","required":["id","fail"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"fail":{"type":"object","description":"Required. The error to raise.","required":["type"],"additionalProperties":false,"properties":{"type":{"type":"string","minLength":1,"description":"Required. The error type, e.g. `OutOfStock`; `catch` clauses and `nonRetryable` match on it."},"message":{"$ref":"#/definitions/Template","description":"The error message, a template. Default: the type."},"details":{"$ref":"#/definitions/Template","description":"Structured details, a template. Default: null."}}}}};
+const schema92 = {"title":"FailStep","description":"Raises a non-retryable error of the given type.","type":"object","required":["id","fail"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"fail":{"type":"object","description":"Required. The error to raise.","required":["type"],"additionalProperties":false,"properties":{"type":{"type":"string","minLength":1,"description":"Required. The error type, e.g. `OutOfStock`; `catch` clauses and `nonRetryable` match on it."},"message":{"$ref":"#/definitions/Template","description":"The error message, a template. Default: the type."},"details":{"$ref":"#/definitions/Template","description":"Structured details, a template. Default: null."}}}}};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.fail === undefined) && (missing0 = "fail"))){
-validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "fail"))){
-validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate62.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2442,13 +2608,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate58.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate62.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2461,7 +2627,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate58.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2485,14 +2651,14 @@ if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.type === undefined) && (missing1 = "type")){
-validate58.errors = [{instancePath:instancePath+"/fail",schemaPath:"#/properties/fail/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate62.errors = [{instancePath:instancePath+"/fail",schemaPath:"#/properties/fail/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs10 = errors;
 for(const key1 in data3){
 if(!(((key1 === "type") || (key1 === "message")) || (key1 === "details"))){
-validate58.errors = [{instancePath:instancePath+"/fail",schemaPath:"#/properties/fail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate62.errors = [{instancePath:instancePath+"/fail",schemaPath:"#/properties/fail/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2504,12 +2670,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func3(data4) < 1){
-validate58.errors = [{instancePath:instancePath+"/fail/type",schemaPath:"#/properties/fail/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate62.errors = [{instancePath:instancePath+"/fail/type",schemaPath:"#/properties/fail/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/fail/type",schemaPath:"#/properties/fail/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/fail/type",schemaPath:"#/properties/fail/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2540,7 +2706,7 @@ var valid3 = true;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/fail",schemaPath:"#/properties/fail/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate62.errors = [{instancePath:instancePath+"/fail",schemaPath:"#/properties/fail/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2556,31 +2722,31 @@ var valid0 = true;
 }
 }
 else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate58.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-const schema93 = {"title":"ReturnStep","description":"Ends the workflow successfully with this output (wins over `output`). Not allowed inside `parallel` or `foreach`.","type":"object","required":["id","return"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"return":{"$ref":"#/definitions/Template","description":"Required. The workflow's output, a template evaluated against the scope."}}};
+const schema97 = {"title":"ReturnStep","description":"Ends the workflow successfully with this output (wins over `output`). Not allowed inside `parallel` or `foreach`.","type":"object","required":["id","return"],"additionalProperties":false,"properties":{"id":{"$ref":"#/definitions/StepId","description":"Required. The step's id: letters, digits, `_` and `-`, starting with a letter; unique in the whole file (nested steps and parallel branches included). Shown in history, errors and graphs."},"name":{"type":"string","description":"Optional display text for the step (history, graphs, the live view). Defaults to the id."},"when":{"$ref":"#/definitions/Expression","description":"Optional JSON Logic expression evaluated against the scope before the step runs; when falsy the step is skipped (recorded as skipped, assigns nothing). Default: always run."},"return":{"$ref":"#/definitions/Template","description":"Required. The workflow's output, a template evaluated against the scope."}}};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.return === undefined) && (missing0 = "return"))){
-validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "id") || (key0 === "name")) || (key0 === "when")) || (key0 === "return"))){
-validate60.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2592,13 +2758,13 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate60.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
+if(!pattern10.test(data0)){
+validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9_-]*$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9_-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate60.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/definitions/StepId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2611,7 +2777,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs5 = errors;
 if(typeof data.name !== "string"){
-validate60.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate64.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -2642,24 +2808,24 @@ var valid0 = true;
 }
 }
 else {
-validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate60.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
-if(!(validate21(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if(!(validate23(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
@@ -2668,8 +2834,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs2 = errors;
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs2 === errors;
@@ -2683,8 +2849,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs3 = errors;
-if(!(validate28(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs3 === errors;
@@ -2698,8 +2864,8 @@ valid0 = true;
 passing0 = 2;
 }
 const _errs4 = errors;
-if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs4 === errors;
@@ -2713,8 +2879,8 @@ valid0 = true;
 passing0 = 3;
 }
 const _errs5 = errors;
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs5 === errors;
@@ -2728,8 +2894,8 @@ valid0 = true;
 passing0 = 4;
 }
 const _errs6 = errors;
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs6 === errors;
@@ -2743,8 +2909,8 @@ valid0 = true;
 passing0 = 5;
 }
 const _errs7 = errors;
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs7 === errors;
@@ -2758,8 +2924,8 @@ valid0 = true;
 passing0 = 6;
 }
 const _errs8 = errors;
-if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs8 === errors;
@@ -2773,8 +2939,8 @@ valid0 = true;
 passing0 = 7;
 }
 const _errs9 = errors;
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs9 === errors;
@@ -2788,8 +2954,8 @@ valid0 = true;
 passing0 = 8;
 }
 const _errs10 = errors;
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs10 === errors;
@@ -2803,8 +2969,8 @@ valid0 = true;
 passing0 = 9;
 }
 const _errs11 = errors;
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs11 === errors;
@@ -2818,8 +2984,8 @@ valid0 = true;
 passing0 = 10;
 }
 const _errs12 = errors;
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs12 === errors;
@@ -2852,7 +3018,7 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
 else {
@@ -2866,7 +3032,7 @@ vErrors = null;
 }
 }
 }
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
@@ -2992,9 +3158,9 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.defaults !== undefined){
+if(data.priority !== undefined){
 const _errs17 = errors;
-if(!(validate11(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+if(!(validate11(data.priority, {instancePath:instancePath+"/priority",parentData:data,parentDataProperty:"priority",rootData}))){
 vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
@@ -3004,15 +3170,27 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.activities !== undefined){
-let data8 = data.activities;
+if(data.defaults !== undefined){
 const _errs18 = errors;
-if(errors === _errs18){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-for(const key1 in data8){
-const _errs20 = errors;
+if(!(validate13(data.defaults, {instancePath:instancePath+"/defaults",parentData:data,parentDataProperty:"defaults",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.activities !== undefined){
+let data9 = data.activities;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key1 in data9){
+const _errs21 = errors;
 if(typeof key1 === "string"){
-if(!pattern7.test(key1)){
+if(!pattern8.test(key1)){
 const err0 = {instancePath:instancePath+"/activities",schemaPath:"#/properties/activities/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(\\.\\*)?$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*(\\.\\*)?$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err0];
@@ -3023,7 +3201,7 @@ vErrors.push(err0);
 errors++;
 }
 }
-var valid4 = _errs20 === errors;
+var valid4 = _errs21 === errors;
 if(!valid4){
 const err1 = {instancePath:instancePath+"/activities",schemaPath:"#/properties/activities/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
 if(vErrors === null){
@@ -3039,13 +3217,13 @@ break;
 }
 }
 if(valid4){
-for(const key2 in data8){
-const _errs22 = errors;
-if(!(validate11(data8[key2], {instancePath:instancePath+"/activities/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+for(const key2 in data9){
+const _errs23 = errors;
+if(!(validate13(data9[key2], {instancePath:instancePath+"/activities/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data9,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
-var valid5 = _errs22 === errors;
+var valid5 = _errs23 === errors;
 if(!valid5){
 break;
 }
@@ -3057,19 +3235,19 @@ validate10.errors = [{instancePath:instancePath+"/activities",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs18 === errors;
+var valid0 = _errs19 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.signals !== undefined){
-let data10 = data.signals;
-const _errs23 = errors;
-if(errors === _errs23){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key3 in data10){
-const _errs25 = errors;
+let data11 = data.signals;
+const _errs24 = errors;
+if(errors === _errs24){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key3 in data11){
+const _errs26 = errors;
 if(typeof key3 === "string"){
 if(func3(key3) < 1){
 const err2 = {instancePath:instancePath+"/signals",schemaPath:"#/properties/signals/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key3};
@@ -3082,7 +3260,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-var valid6 = _errs25 === errors;
+var valid6 = _errs26 === errors;
 if(!valid6){
 const err3 = {instancePath:instancePath+"/signals",schemaPath:"#/properties/signals/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
 if(vErrors === null){
@@ -3098,13 +3276,13 @@ break;
 }
 }
 if(valid6){
-for(const key4 in data10){
-const _errs27 = errors;
-if(!(validate16(data10[key4], {instancePath:instancePath+"/signals/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data10,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+for(const key4 in data11){
+const _errs28 = errors;
+if(!(validate18(data11[key4], {instancePath:instancePath+"/signals/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data11,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs27 === errors;
+var valid7 = _errs28 === errors;
 if(!valid7){
 break;
 }
@@ -3116,19 +3294,19 @@ validate10.errors = [{instancePath:instancePath+"/signals",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs23 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.queries !== undefined){
-let data12 = data.queries;
-const _errs28 = errors;
-if(errors === _errs28){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-for(const key5 in data12){
-const _errs30 = errors;
+let data13 = data.queries;
+const _errs29 = errors;
+if(errors === _errs29){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key5 in data13){
+const _errs31 = errors;
 if(typeof key5 === "string"){
 if(func3(key5) < 1){
 const err4 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key5};
@@ -3141,7 +3319,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-var valid8 = _errs30 === errors;
+var valid8 = _errs31 === errors;
 if(!valid8){
 const err5 = {instancePath:instancePath+"/queries",schemaPath:"#/properties/queries/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
 if(vErrors === null){
@@ -3157,9 +3335,9 @@ break;
 }
 }
 if(valid8){
-for(const key6 in data12){
-const _errs32 = errors;
-var valid9 = _errs32 === errors;
+for(const key6 in data13){
+const _errs33 = errors;
+var valid9 = _errs33 === errors;
 if(!valid9){
 break;
 }
@@ -3171,43 +3349,43 @@ validate10.errors = [{instancePath:instancePath+"/queries",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs28 === errors;
+var valid0 = _errs29 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.schedule !== undefined){
-const _errs33 = errors;
-if(!(validate18(data.schedule, {instancePath:instancePath+"/schedule",parentData:data,parentDataProperty:"schedule",rootData}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+const _errs34 = errors;
+if(!(validate20(data.schedule, {instancePath:instancePath+"/schedule",parentData:data,parentDataProperty:"schedule",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs33 === errors;
+var valid0 = _errs34 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.steps !== undefined){
-let data15 = data.steps;
-const _errs34 = errors;
-if(errors === _errs34){
-if(Array.isArray(data15)){
-if(data15.length < 1){
+let data16 = data.steps;
+const _errs35 = errors;
+if(errors === _errs35){
+if(Array.isArray(data16)){
+if(data16.length < 1){
 validate10.errors = [{instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
 var valid11 = true;
-const len0 = data15.length;
+const len0 = data16.length;
 for(let i0=0; i0<len0; i0++){
-const _errs36 = errors;
-if(!(validate20(data15[i0], {instancePath:instancePath+"/steps/" + i0,parentData:data15,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+const _errs37 = errors;
+if(!(validate22(data16[i0], {instancePath:instancePath+"/steps/" + i0,parentData:data16,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs36 === errors;
+var valid11 = _errs37 === errors;
 if(!valid11){
 break;
 }
@@ -3219,10 +3397,11 @@ validate10.errors = [{instancePath:instancePath+"/steps",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs34 === errors;
+var valid0 = _errs35 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
