@@ -6,7 +6,7 @@
  */
 import { parseDuration } from '../../interpreter/duration.js';
 import { RunNotFoundError, UsageError } from '../errors.js';
-import { indexedRun, indexedRuns } from '../local/run-index.js';
+import { indexedRun, indexedRuns, type IndexedRun } from '../local/run-index.js';
 import { readLocalRun } from '../local/stored-run.js';
 import type { RunStore } from '../local/store.js';
 import { between, displayStatus, type DisplayStatus } from '../text.js';
@@ -137,25 +137,30 @@ async function localRuns(revo: Revo, filter: RunFilter, limit: number, skipped: 
     const holder = !run.handedOver && run.status === 'running' ? store.holder(entry.runId) : undefined;
     const status = run.handedOver && !onTemporal ? 'handed over' : displayStatus(run.status, run.handedOver || holder !== undefined);
     const durationMs = between(run.startedAt, run.endedAt ?? (status === 'running' ? now : undefined));
-    const row: RunSummary = {
-      runId: run.runId || entry.runId,
-      workflow: run.workflow,
-      ...(run.version !== undefined && { version: run.version }),
-      status,
-      engine: run.engine,
-      ...(run.startedAt !== undefined && { startedAt: run.startedAt }),
-      ...(run.endedAt !== undefined && { endedAt: run.endedAt }),
-      ...(durationMs !== undefined && { durationMs }),
-      stepsDone: run.stepsDone,
-      ...(run.errorType !== undefined && { errorType: run.errorType }),
-      ...(run.parent !== undefined && { parent: run.parent }),
-      ...(holder !== undefined && { pid: holder }),
-    };
+    const row = summaryOf({ ...run, runId: run.runId || entry.runId }, status, durationMs, holder);
     if (!matches(row, filter)) continue;
     if (rows.length >= limit) return { rows, more: 1, ids };
     rows.push(row);
   }
   return { rows, more: 0, ids };
+}
+
+/** A row of the list from a run's index row (local or archived), with what the index cannot know. */
+function summaryOf(run: IndexedRun, status: DisplayStatus, durationMs: number | undefined, pid: number | undefined): RunSummary {
+  return {
+    runId: run.runId,
+    workflow: run.workflow,
+    ...(run.version !== undefined && { version: run.version }),
+    status,
+    engine: run.engine,
+    ...(run.startedAt !== undefined && { startedAt: run.startedAt }),
+    ...(run.endedAt !== undefined && { endedAt: run.endedAt }),
+    ...(durationMs !== undefined && { durationMs }),
+    stepsDone: run.stepsDone,
+    ...(run.errorType !== undefined && { errorType: run.errorType }),
+    ...(run.parent !== undefined && { parent: run.parent }),
+    ...(pid !== undefined && { pid }),
+  };
 }
 
 /** The archived runs (src/local/archive.ts) that match and are not listed already. */
@@ -165,19 +170,7 @@ function archivedRuns(revo: Revo, filter: RunFilter, listed: Set<string>): RunSu
     if (listed.has(run.runId)) continue;
     if (filter.search !== undefined && !searched(filter.search, [run.runId, run.workflow, run.errorMessage, run.input])) continue;
     const durationMs = between(run.startedAt, run.endedAt);
-    const row: RunSummary = {
-      runId: run.runId,
-      workflow: run.workflow,
-      ...(run.version !== undefined && { version: run.version }),
-      status: run.status,
-      engine: run.engine,
-      ...(run.startedAt !== undefined && { startedAt: run.startedAt }),
-      ...(run.endedAt !== undefined && { endedAt: run.endedAt }),
-      ...(durationMs !== undefined && { durationMs }),
-      stepsDone: run.stepsDone,
-      ...(run.errorType !== undefined && { errorType: run.errorType }),
-      ...(run.parent !== undefined && { parent: run.parent }),
-    };
+    const row = summaryOf(run, run.status, durationMs, undefined);
     if (matches(row, filter)) rows.push(row);
   }
   return rows;
