@@ -38,6 +38,7 @@ export {
   SignalRejectedError,
   StorageError,
   TemporalUnavailableError,
+  TemporalGoneError,
   UsageError,
   ValidationError,
 } from './errors.js';

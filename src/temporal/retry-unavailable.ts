@@ -1,0 +1,128 @@
+/**
+ * Riding out a Temporal server that goes away (docs/reliability.md#temporal-server-restarts):
+ * every call a client makes to Temporal goes through one TemporalRetry, which waits out
+ * connection failures with a capped backoff, tells the user once per outage (and now
+ * and then while it lasts), and gives up with TemporalGoneError after the deadline.
+ * Written without the SDK, so the API can hold one before the SDK is loaded.
+ */
+import { formatDuration } from '../../interpreter/duration.js';
+import { TemporalGoneError, TemporalUnavailableError } from '../errors.js';
+
+/** How long an unreachable Temporal is waited for by default (REVO_TEMPORAL_RETRY, `temporalRetry`). */
+export const DEFAULT_TEMPORAL_RETRY_MS = 5 * 60_000;
+
+const FIRST_PAUSE_MS = 500;
+/** Short enough that a server back on its feet is noticed within a few seconds. */
+const MAX_PAUSE_MS = 4_000;
+/** How often a long outage is mentioned again. */
+const REMIND_EVERY_MS = 15_000;
+
+/** gRPC status codes of a server that is not there (or not yet): UNAVAILABLE, DEADLINE_EXCEEDED. */
+const TRANSIENT_GRPC_CODES = new Set([14, 4]);
+/** Socket errors of a server that is not there. */
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether `error` says Temporal could not be reached (rather than that it refused the
+ * request): a gRPC UNAVAILABLE or DEADLINE_EXCEEDED, a refused or reset socket, the
+ * SDK's ConnectionError, or Revo's own TemporalUnavailableError — at any depth of `cause`.
+ */
+export function isTransientTemporalError(error: unknown): boolean {
+  for (let e = error as { name?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e !== 'object') return false;
+    if (e instanceof TemporalGoneError) return false; // already waited out
+    if (e instanceof TemporalUnavailableError || e.name === 'ConnectionError') return true;
+    if (typeof e.code === 'number' && TRANSIENT_GRPC_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && TRANSIENT_SOCKET_CODES.has(e.code)) return true;
+  }
+  return false;
+}
+
+export interface TemporalRetryOptions {
+  /** Where Temporal is, for the messages. */
+  address: string;
+  /** How long one outage is waited out before giving up (ms). */
+  retryForMs?: number;
+  /** The one-line status while Temporal is away, and when it is back. */
+  onStatus?: (text: string) => void;
+}
+
+export interface RetryCall {
+  /** The run the call is about: the give-up message says it is safe and how to pick it up again. */
+  runId?: string;
+  signal?: AbortSignal;
+}
+
+/** One outage at a time, shared by every call of a connection: one notice, one deadline. */
+export class TemporalRetry {
+  readonly retryForMs: number;
+  private downSince: number | undefined;
+  private remindedAt = 0;
+
+  constructor(private readonly options: TemporalRetryOptions) {
+    this.retryForMs = options.retryForMs ?? DEFAULT_TEMPORAL_RETRY_MS;
+  }
+
+  get address(): string {
+    return this.options.address;
+  }
+
+  /** Runs `action` until it succeeds or fails for another reason than an unreachable Temporal, or the deadline passes. */
+  async call<T>(action: () => Promise<T>, call: RetryCall = {}): Promise<T> {
+    for (let pauseMs = FIRST_PAUSE_MS; ; pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS)) {
+      let value: T;
+      try {
+        value = await action();
+      } catch (error) {
+        if (!isTransientTemporalError(error)) throw error;
+        const downForMs = this.failed();
+        if (downForMs >= this.retryForMs) throw new TemporalGoneError(this.address, this.retryForMs, call.runId);
+        await pause(Math.min(pauseMs, this.retryForMs - downForMs), call.signal);
+        continue;
+      }
+      this.answered();
+      return value;
+    }
+  }
+
+  /** Notes a failed call; returns how long Temporal has been away. */
+  private failed(): number {
+    const now = Date.now();
+    if (this.downSince === undefined) {
+      this.downSince = now;
+      this.remindedAt = now;
+      this.say(`Temporal at ${this.address} is unreachable; retrying for up to ${formatDuration(this.retryForMs)} (REVO_TEMPORAL_RETRY)`);
+    } else if (now - this.remindedAt >= REMIND_EVERY_MS) {
+      this.remindedAt = now;
+      this.say(`Temporal at ${this.address} is unreachable; retrying (${Math.round((now - this.downSince) / 1000)} s)`);
+    }
+    return now - this.downSince;
+  }
+
+  private answered(): void {
+    if (this.downSince === undefined) return;
+    const seconds = Math.round((Date.now() - this.downSince) / 1000);
+    this.downSince = undefined;
+    this.say(`Temporal at ${this.address} answers again (after ${seconds} s); carrying on`);
+  }
+
+  private say(text: string): void {
+    this.options.onStatus?.(text);
+  }
+}
+
+/** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
