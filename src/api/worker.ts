@@ -15,6 +15,12 @@ export interface WorkerOptions {
   temporal?: TemporalOptions;
   /** How the worker names itself to Temporal (default: the SDK's `pid@host`). */
   identity?: string;
+  /**
+   * The one-line status while Temporal is unreachable, and when it is back. The worker
+   * itself waits for the server as long as it takes and carries on where it was
+   * (docs/reliability.md#temporal-server-restarts).
+   */
+  onStatus?: (text: string) => void;
 }
 
 export interface RevoWorker {
@@ -38,11 +44,16 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
   const modules = (options.activities ?? []).filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
   const activities = await loadActivityMap(modules);
   for (const d of options.activities ?? []) if (typeof d !== 'string') activities.set(d.name, d);
-  const [{ connectWorker }, { createWorker: create }, { registerSearchAttributes }] = await Promise.all([
+  const [{ connectWorker, reachable }, { createWorker: create }, { registerSearchAttributes }, { installSdkRuntime, onCoreUnreachable }, { TemporalRetry }, { unreachable }] = await Promise.all([
     import('../temporal/connection.js'),
     import('../temporal/worker.js'),
     import('../temporal/search-attributes.js'),
+    import('../temporal/sdk-runtime.js'),
+    import('../temporal/retry-unavailable.js'),
+    import('../temporal/reachable.js'),
   ]);
+  // Before the connection installs it plainly: the core's warnings of an unreachable server come to onCoreUnreachable.
+  installSdkRuntime({ forwardCoreLogs: true });
   const connection = await connectWorker(settings);
   let worker;
   try {
@@ -52,6 +63,21 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
     throw error;
   }
   const made = worker;
+  // The SDK retries its polls while the server is gone; here the user hears of it once, then when it is back.
+  const outage = new TemporalRetry({ address: settings.address, retryForMs: Infinity, ...(options.onStatus && { onStatus: options.onStatus }) });
+  const stopped = new AbortController();
+  let watching = false;
+  const stopListening = onCoreUnreachable(() => {
+    if (watching || stopped.signal.aborted) return;
+    watching = true;
+    const answers = async () => {
+      if (!(await reachable(settings.address))) throw unreachable(settings, new Error('nothing answers at that address'));
+    };
+    void outage
+      .call(answers, { signal: stopped.signal })
+      .catch(() => {})
+      .finally(() => (watching = false));
+  });
   const searchAttributes = await registerSearchAttributes(connection.operatorService, settings.namespace).catch(
     (error: Error): Registration => ({ problem: error.message.split('\n')[0]!, command: 'temporal operator search-attribute create --help' }),
   );
@@ -65,6 +91,8 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
       try {
         await made.run();
       } finally {
+        stopListening();
+        stopped.abort();
         await connection.close();
       }
     },

@@ -41,7 +41,7 @@ export function isTransientTemporalError(error: unknown): boolean {
 export interface TemporalRetryOptions {
   /** Where Temporal is, for the messages. */
   address: string;
-  /** How long one outage is waited out before giving up (ms). */
+  /** How long one outage is waited out before giving up (ms); Infinity: as long as it takes (the worker). */
   retryForMs?: number;
   /** The one-line status while Temporal is away, and when it is back. */
   onStatus?: (text: string) => void;
@@ -91,7 +91,8 @@ export class TemporalRetry {
     if (this.downSince === undefined) {
       this.downSince = now;
       this.remindedAt = now;
-      this.say(`Temporal at ${this.address} is unreachable; retrying for up to ${formatDuration(this.retryForMs)} (REVO_TEMPORAL_RETRY)`);
+      const until = Number.isFinite(this.retryForMs) ? `for up to ${formatDuration(this.retryForMs)} (REVO_TEMPORAL_RETRY)` : 'until it is back';
+      this.say(`Temporal at ${this.address} is unreachable; retrying ${until}`);
     } else if (now - this.remindedAt >= REMIND_EVERY_MS) {
       this.remindedAt = now;
       this.say(`Temporal at ${this.address} is unreachable; retrying (${Math.round((now - this.downSince) / 1000)} s)`);

@@ -3,13 +3,76 @@
  * worker: Revo prints its own progress, so the SDK logs only warnings unless asked.
  * It takes no process signals: a library must not, and the commands handle Ctrl-C and
  * SIGTERM themselves (`revo worker` shuts its worker down gracefully).
+ *
+ * The SDK core's own log lines come through here too: while the server is gone its
+ * worker retries every poll (forever) and warns about each retry, several lines a
+ * second. Those warnings go to whoever listens (`revo worker` turns them into one status
+ * line, docs/reliability.md#temporal-server-restarts) instead of the terminal.
  */
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel, type LogMetadata, type Logger } from '@temporalio/worker';
 
 let installed = false;
+const SEVERITY: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
-export function installSdkRuntime(level: LogLevel = (process.env.REVO_TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'WARN'): void {
+/** What the core says when the server does not answer. */
+const UNREACHABLE_WARNING = /code: Unavailable|tcp connect error|Connection refused|service is currently unavailable/i;
+const unreachableListeners = new Set<() => void>();
+
+/** Calls `listener` whenever the SDK core warns that the server does not answer (the warning is then not printed). */
+export function onCoreUnreachable(listener: () => void): () => void {
+  unreachableListeners.add(listener);
+  return () => unreachableListeners.delete(listener);
+}
+
+class RevoSdkLogger implements Logger {
+  private readonly printed: DefaultLogger;
+
+  constructor(level: LogLevel) {
+    this.printed = new DefaultLogger(level);
+  }
+
+  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    if (unreachableListeners.size > 0 && (level === 'WARN' || level === 'ERROR') && UNREACHABLE_WARNING.test(`${message} ${meta ? JSON.stringify(meta) : ''}`)) {
+      for (const listener of unreachableListeners) listener();
+      return;
+    }
+    this.printed.log(level, message, meta);
+  }
+
+  trace(message: string, meta?: LogMetadata): void {
+    this.log('TRACE', message, meta);
+  }
+
+  debug(message: string, meta?: LogMetadata): void {
+    this.log('DEBUG', message, meta);
+  }
+
+  info(message: string, meta?: LogMetadata): void {
+    this.log('INFO', message, meta);
+  }
+
+  warn(message: string, meta?: LogMetadata): void {
+    this.log('WARN', message, meta);
+  }
+
+  error(message: string, meta?: LogMetadata): void {
+    this.log('ERROR', message, meta);
+  }
+}
+
+/**
+ * Installs the runtime (the first call wins). `forwardCoreLogs`: for a process that runs
+ * a worker — the core's lines come to the logger above rather than being printed by the
+ * core itself (its warnings at least, whatever is printed, so that an unreachable server
+ * is noticed). Only then: a forwarding runtime would keep a client's process alive.
+ */
+export function installSdkRuntime(options: { forwardCoreLogs?: boolean } = {}, level: LogLevel = (process.env.REVO_TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'WARN'): void {
   if (installed) return;
   installed = true;
-  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: [] });
+  const coreLevel = SEVERITY.indexOf(level) < SEVERITY.indexOf('WARN') ? level : 'WARN';
+  Runtime.install({
+    logger: new RevoSdkLogger(level),
+    ...(options.forwardCoreLogs && { telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: coreLevel, other: 'ERROR' }) } } }),
+    shutdownSignals: [],
+  });
 }

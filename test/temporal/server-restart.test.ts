@@ -82,6 +82,7 @@ describe('a Temporal server restart under a following client', () => {
 
     await server.kill();
     await until(() => UNREACHABLE.test(run.stderr()), 'the client to say it is retrying', 30_000);
+    await until(() => UNREACHABLE.test(worker.stderr()), 'the worker to say it is retrying', 60_000);
     await server.start();
 
     expect(await run.exited).toBe(0);
@@ -93,8 +94,11 @@ describe('a Temporal server restart under a following client', () => {
     expect(doneLines(run.stderr(), 'before')).toBe(1);
     expect(doneLines(run.stderr(), 'after')).toBe(1);
     expectNoStackTrace(run.stderr());
-    // The worker rode it out too.
+    // The worker rode it out too, saying so in one line rather than the SDK's warning per retried poll.
     expect(worker.child.exitCode).toBe(null);
+    expect(worker.stderr()).toMatch(/Temporal at 127\.0\.0\.1:\d+ is unreachable; retrying until it is back/);
+    await until(() => /Temporal at 127\.0\.0\.1:\d+ answers again/.test(worker.stderr()), 'the worker to see the server back', 30_000);
+    expect(worker.stderr()).not.toMatch(/retried \d+ times/);
     expectNoStackTrace(worker.stderr());
   });
 

@@ -28,7 +28,9 @@ export function workerCommand(): Command {
 The built-in activities (core.echo, core.log, http.request) are always registered. Each
 activity is registered under its own name, so Temporal's UI shows e.g. payments.charge.
 Ctrl-C stops the worker gracefully: activities in flight finish first; runs are not
-affected (another worker, or this one restarted, carries on with them).
+affected (another worker, or this one restarted, carries on with them). When the
+Temporal server goes away, the worker says so once and waits for it as long as it
+takes, then carries on (docs/reliability.md#temporal-server-restarts).
 
 Exit codes: ${EXIT_CODES.ok} stopped; ${EXIT_CODES.usage} bad module or flags, or Temporal unreachable.
 
@@ -39,7 +41,7 @@ Examples:
     .action(async (options: WorkerOptions) => {
       const [{ createWorker }, { temporalOptionsOf }] = await Promise.all([import('../../api/worker.js'), import('../cli-revo.js')]);
       const modules = options.activities?.length ? options.activities.map((m) => resolve(m)) : defaultActivityModules();
-      const worker = await createWorker({ activities: modules, temporal: temporalOptionsOf(options) });
+      const worker = await createWorker({ activities: modules, temporal: temporalOptionsOf(options), onStatus: (text) => process.stderr.write(`revo: ${text}\n`) });
       const registration = worker.searchAttributes;
       if ('created' in registration && registration.created.length > 0) process.stderr.write(`revo: registered the search attributes ${registration.created.join(', ')} on namespace ${worker.namespace}\n`);
       if ('problem' in registration) {
