@@ -63,5 +63,5 @@ Examples:
       });
       process.stderr.write('revo: worker stopped\n');
     });
-  return addTemporalOptions(command);
+  return addTemporalOptions(command, { waitsOutRestarts: false });
 }
