@@ -55,7 +55,7 @@ export async function replaySource(revo: Revo, idOrFile: string, options: Source
   const runId = localId ?? idOrFile;
   const run = await revo.temporalRun(runId);
   const { fetchHistories } = await import('../temporal/history.js');
-  const [histories, argument] = await Promise.all([fetchHistories(run.client, runId), run.startArgument()]);
+  const [histories, argument] = await Promise.all([revo.temporal.retry.call(() => fetchHistories(run.client, runId), { runId }), run.startArgument()]);
   return {
     label: `run ${runId} (Temporal history${histories.length > 1 ? `, ${histories.length} runs through continue-as-new` : ''})`,
     runId,
