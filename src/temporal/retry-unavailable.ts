@@ -7,6 +7,7 @@
  */
 import { formatDuration } from '../../interpreter/duration.js';
 import { TemporalGoneError, TemporalUnavailableError } from '../errors.js';
+import { reachable } from './reachable.js';
 
 /** How long an unreachable Temporal is waited for by default (REVO_TEMPORAL_RETRY, `temporalRetry`). */
 export const DEFAULT_TEMPORAL_RETRY_MS = 5 * 60_000;
@@ -17,25 +18,27 @@ const MAX_PAUSE_MS = 4_000;
 /** How often a long outage is mentioned again. */
 const REMIND_EVERY_MS = 15_000;
 
-/** gRPC status codes of a server that is not there (or not yet): UNAVAILABLE, DEADLINE_EXCEEDED. */
-const TRANSIENT_GRPC_CODES = new Set([14, 4]);
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
 /** Socket errors of a server that is not there. */
 const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
- * Whether `error` says Temporal could not be reached (rather than that it refused the
- * request): a gRPC UNAVAILABLE or DEADLINE_EXCEEDED, a refused or reset socket, the
- * SDK's ConnectionError, or Revo's own TemporalUnavailableError — at any depth of `cause`.
+ * Whether `error` may say Temporal could not be reached (rather than that it refused the
+ * request), at any depth of `cause`: `unreachable` for a gRPC UNAVAILABLE, a refused or
+ * reset socket, the SDK's ConnectionError or Revo's own TemporalUnavailableError;
+ * `deadline` for a gRPC DEADLINE_EXCEEDED, which is an outage only if nothing listens
+ * at the address (a query no worker answers ends so too); undefined otherwise.
  */
-export function isTransientTemporalError(error: unknown): boolean {
+export function transientTemporalError(error: unknown): 'unreachable' | 'deadline' | undefined {
   for (let e = error as { name?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e !== 'object') return false;
-    if (e instanceof TemporalGoneError) return false; // already waited out
-    if (e instanceof TemporalUnavailableError || e.name === 'ConnectionError') return true;
-    if (typeof e.code === 'number' && TRANSIENT_GRPC_CODES.has(e.code)) return true;
-    if (typeof e.code === 'string' && TRANSIENT_SOCKET_CODES.has(e.code)) return true;
+    if (typeof e !== 'object') return undefined;
+    if (e instanceof TemporalGoneError) return undefined; // already waited out
+    if (e instanceof TemporalUnavailableError || e.name === 'ConnectionError') return 'unreachable';
+    if (e.code === UNAVAILABLE || (typeof e.code === 'string' && TRANSIENT_SOCKET_CODES.has(e.code))) return 'unreachable';
+    if (e.code === DEADLINE_EXCEEDED) return 'deadline';
   }
-  return false;
+  return undefined;
 }
 
 export interface TemporalRetryOptions {
@@ -74,7 +77,8 @@ export class TemporalRetry {
       try {
         value = await action();
       } catch (error) {
-        if (!isTransientTemporalError(error)) throw error;
+        const transient = transientTemporalError(error);
+        if (transient === undefined || (transient === 'deadline' && (await reachable(this.address)))) throw error;
         const downForMs = this.failed();
         if (downForMs >= this.retryForMs) throw new TemporalGoneError(this.address, this.retryForMs, call.runId);
         await pause(Math.min(pauseMs, this.retryForMs - downForMs), call.signal);

@@ -5,7 +5,8 @@
  * same port and file. The client rides it out and ends as it would have (exit 0, the
  * output, each progress line once, no stack trace) — on the Temporal engine, on the auto
  * engine after a hand-over — and one that waits past REVO_TEMPORAL_RETRY gives up with
- * exit 2 and says how to pick the run up again, which then works.
+ * exit 2 and says how to pick the run up again, which then works. A run that only waits
+ * for a worker is not mistaken for an outage.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -126,6 +127,24 @@ describe('a Temporal server restart under a following client', () => {
     expect(doneLines(run.stderr(), 'after')).toBe(1);
     expectNoStackTrace(run.stderr());
     expect(worker.child.exitCode).toBe(null);
+  });
+
+  it('a run no worker has picked up yet is not taken for an outage: the client waits for the worker, not for the server', async () => {
+    const server = await restartableServer();
+    await server.start();
+    const ws = workspace({ 'activities.mjs': ACTIVITIES, 'nap.yaml': NAP });
+    Object.assign(ws.env, { REVO_TEMPORAL_RETRY: '2s' });
+    const run = await startRun(ws, ['nap.yaml', '--engine', 'temporal', '--activities', 'activities.mjs', '--address', server.address]);
+    processes.push(run.child);
+    // The follower's query, which no worker answers, ends in DEADLINE_EXCEEDED after 30 s: while the server answers, that is no outage.
+    const window = Date.now() + 40_000;
+    await until(() => Date.now() > window || run.child.exitCode !== null || UNREACHABLE.test(run.stderr()), 'the waiting window', 50_000);
+    expect(run.stderr()).not.toMatch(UNREACHABLE);
+    expect(run.child.exitCode).toBe(null);
+    await startWorker(ws, server.address);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toContain(`run ${run.runId} completed`);
+    expectNoStackTrace(run.stderr());
   });
 
   it('gives up after REVO_TEMPORAL_RETRY with exit 2 and the command that picks the run up again, which does', async () => {
