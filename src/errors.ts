@@ -134,6 +134,31 @@ export class TemporalUnavailableError extends UsageError {
   override name = 'TemporalUnavailableError';
 }
 
+/**
+ * Temporal went away while Revo was talking to it and did not come back within the
+ * deadline (`temporalRetry`, REVO_TEMPORAL_RETRY; docs/reliability.md#temporal-server-restarts).
+ * A run on Temporal is not affected: it goes on there once the server is back.
+ */
+export class TemporalGoneError extends TemporalUnavailableError {
+  override name = 'TemporalGoneError';
+
+  constructor(
+    readonly address: string,
+    /** How long it was waited for (ms). */
+    readonly waitedMs: number,
+    /** The run the call was about, if any. */
+    readonly runId?: string,
+  ) {
+    const waited = waitedMs % 60_000 === 0 ? `${waitedMs / 60_000}m` : `${Math.round(waitedMs / 1000)}s`;
+    super(
+      `Temporal at ${address} has been unreachable for ${waited}; gave up waiting (REVO_TEMPORAL_RETRY sets how long). ` +
+        (runId !== undefined
+          ? `The run ${runId} itself is safe on Temporal and goes on there once the server is back. Follow it again with: revo result ${runId}`
+          : 'Nothing was lost on Temporal; run the command again once the server is back.'),
+    );
+  }
+}
+
 /** The run failed or was cancelled: `error` is its DSL error (type, message, step). */
 export class RunFailedError extends Error {
   constructor(

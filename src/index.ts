@@ -40,6 +40,7 @@ export {
   SignalRejectedError,
   StorageError,
   TemporalUnavailableError,
+  TemporalGoneError,
   UsageError,
   ValidationError,
 } from './errors.js';

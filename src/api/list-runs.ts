@@ -200,7 +200,7 @@ async function temporalRuns(revo: Revo, filter: RunFilter, limit: number, known:
   }
   const { listTemporalRuns } = await import('../temporal/list.js');
   try {
-    const listed = await listTemporalRuns(client, filter, limit + known.size, (row) => !known.has(row.runId) && matches(row, filter));
+    const listed = await revo.temporal.retry.call(() => listTemporalRuns(client, filter, limit + known.size, (row) => !known.has(row.runId) && matches(row, filter)));
     return { rows: listed.rows, more: listed.more };
   } catch (error) {
     temporal.unavailable = `Temporal could not list its runs: ${(error as Error).message.split('\n')[0]}`;

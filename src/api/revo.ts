@@ -68,6 +68,12 @@ export interface RevoOptions {
    * run stops, resumable (ms; default 60 s; docs/reliability.md#storage-faults).
    */
   storageRetry?: number;
+  /**
+   * How long a Temporal server that went away is waited for before a call gives up with
+   * TemporalGoneError (ms; default 5 min; docs/reliability.md#temporal-server-restarts).
+   * A run on Temporal is not affected by a client giving up.
+   */
+  temporalRetry?: number;
 }
 
 export interface ResumeOptions {
@@ -168,7 +174,10 @@ export class Revo {
   constructor(readonly options: RevoOptions = {}) {
     this.store = new RunStore(options.home);
     this.archive = new RunArchive(options.home);
-    this.temporalConnection = new TemporalConnection(options.temporal);
+    this.temporalConnection = new TemporalConnection(options.temporal, process.env, {
+      ...(options.temporalRetry !== undefined && { retryForMs: options.temporalRetry }),
+      onStatus: (text) => this.notice(text),
+    });
     if (options.activities) {
       const modules = options.activities.filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
       const definitions = options.activities.filter((a): a is ActivityDefinition => typeof a !== 'string');
@@ -307,30 +316,28 @@ export class Revo {
         throw new RerunRefusedError(reuse.of, reuse.from, `cannot re-run ${reuse.of} from step "${reuse.from}" on Temporal: the outcomes of the ${reuse.steps.length} steps to reuse travel in the run's start argument, and with the definition they come to ${Math.round(bytes / 1024)} KB, over what Temporal takes; re-run it on the local engine (--engine local); nothing was run`);
       }
     }
-    const [client, settings, { hasWorkers, routedQueues, startRun }, { TemporalRunHandle }] = await Promise.all([
+    const [client, settings, { hasWorkers, newWorkflowId, routedQueues, startRun }, { TemporalRunHandle }] = await Promise.all([
       this.temporalConnection.connect(),
       this.temporalConnection.settings(),
       import('../temporal/client.js'),
       import('./temporal-run-handle.js'),
     ]);
-    if (!(await hasWorkers(client, settings.taskQueue))) {
+    const { retry } = this.temporalConnection;
+    if (!(await retry.call(() => hasWorkers(client, settings.taskQueue)))) {
       this.notice(
         `no worker polls task queue "${settings.taskQueue}" yet; the run waits until one does. Start one with: revo worker${workflow.activityModules.map((m) => ` --activities ${m}`).join('')}`,
       );
     }
     for (const [queue, activities] of routedQueues(workflow.bundle, settings.taskQueue)) {
-      if (await hasWorkers(client, queue, 'activity')) continue;
+      if (await retry.call(() => hasWorkers(client, queue, 'activity'))) continue;
       this.notice(`no worker polls task queue "${queue}" yet, where the run's calls of ${[...activities].join(', ')} go; they wait until one does (docs/dsl.md#routing)`);
     }
-    const handle = await startRun(client, settings, {
-      bundle: workflow.bundle,
-      input,
-      trigger: { by: trigger, input },
-      ...(runId !== undefined && { workflowId: runId }),
-      ...(reuse && { reuse }),
-      ...(priority && { priority }),
-    });
-    return new TemporalRunHandle(client, handle.workflowId, workflow.name);
+    // The id is chosen once: a start tried again is the same run.
+    const workflowId = runId ?? newWorkflowId(workflow.name);
+    const handle = await retry.call(() =>
+      startRun(client, settings, { bundle: workflow.bundle, input, trigger: { by: trigger, input }, workflowId, ...(reuse && { reuse }), ...(priority && { priority }) }),
+    );
+    return new TemporalRunHandle(client, handle.workflowId, workflow.name, retry);
   }
 
   /** The local engine of this instance: one per Revo, journaling under `home`. */
@@ -385,13 +392,13 @@ export class Revo {
     const { describe } = await import('../temporal/history.js');
     let name = workflow;
     try {
-      const description = await describe(client, runId);
+      const description = await this.temporalConnection.retry.call(() => describe(client, runId));
       name ??= (description.memo as { workflow?: string } | undefined)?.workflow ?? description.type;
     } catch (error) {
       if (error instanceof UsageError) throw new RunNotFoundError(runId, error.message);
       throw error;
     }
-    return new TemporalRunHandle(client, runId, name);
+    return new TemporalRunHandle(client, runId, name, this.temporalConnection.retry);
   }
 
   /** A run's record, the definition it ran and its events, wherever it ran (`revo history`). */

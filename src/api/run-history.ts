@@ -9,7 +9,6 @@ import type { RunRecord } from '../history/record.js';
 import type { RunOrigin } from '../local/engine.js';
 import { archivedHistory } from '../local/archive.js';
 import { readLocalRun } from '../local/stored-run.js';
-import { RunNotFoundError } from '../errors.js';
 import { localRunId } from '../local/run-ids.js';
 import type { Revo } from './revo.js';
 
@@ -34,11 +33,12 @@ export async function runHistory(revo: Revo, idOrPrefix: string): Promise<RunHis
     const run = readLocalRun(store, runId);
     if (run.record.handovers.length > 0) {
       // It went on on Temporal, whose history starts with the local part: one record for both.
+      // Archived, it has ended there for good: the archive has all of it, and Temporal is not asked.
+      const archived = revo.archive.read(runId);
+      if (archived) return { runId, ...archivedHistory(archived), ...(run.head.origin && { origin: run.head.origin }), held: false, cutOff: false };
       try {
         return { runId, ...(await temporalRunHistory(revo, runId)), ...(run.head.origin && { origin: run.head.origin }), held: true, cutOff: false };
       } catch (error) {
-        const archived = error instanceof RunNotFoundError ? revo.archive.read(runId) : undefined;
-        if (archived) return { runId, ...archivedHistory(archived), ...(run.head.origin && { origin: run.head.origin }), held: false, cutOff: false };
         revo.notice(`run ${runId} was handed over to Temporal, which could not be read (${(error as Error).message}); showing the part run locally`);
       }
     }
@@ -52,14 +52,11 @@ export async function runHistory(revo: Revo, idOrPrefix: string): Promise<RunHis
       cutOff: run.cutOff,
     };
   }
-  // A Temporal run is always held: by Temporal itself. One Temporal does not answer for may be in the archive.
-  try {
-    return { runId: idOrPrefix, ...(await temporalRunHistory(revo, idOrPrefix)), held: true, cutOff: false };
-  } catch (error) {
-    const archived = error instanceof RunNotFoundError ? revo.archive.read(idOrPrefix) : undefined;
-    if (!archived) throw error;
-    return { runId: idOrPrefix, ...archivedHistory(archived), held: false, cutOff: false };
-  }
+  // An archived run has closed for good: its archive is the whole record, whether Temporal still has it or not.
+  const archived = revo.archive.read(idOrPrefix);
+  if (archived) return { runId: idOrPrefix, ...archivedHistory(archived), held: false, cutOff: false };
+  // A Temporal run is always held: by Temporal itself.
+  return { runId: idOrPrefix, ...(await temporalRunHistory(revo, idOrPrefix)), held: true, cutOff: false };
 }
 
 /** A Temporal run's record, with the definition it ran and its events (the export of `revo history --json`). */

@@ -1,11 +1,13 @@
 /**
  * The API's way to Temporal: the settings (given options, then TEMPORAL_* and
  * REVO_TASK_QUEUE, then the defaults), and one client, connected on first use and
- * shared by every handle of a Revo instance. The SDK is imported only here, and only
- * when a Temporal run is asked for, so local work never loads it.
+ * shared by every handle of a Revo instance, with the one TemporalRetry its calls go
+ * through when the server goes away. The SDK is imported only here, and only when a
+ * Temporal run is asked for, so local work never loads it.
  */
 import type { Client } from '@temporalio/client';
 import { reachable, unreachable } from '../temporal/reachable.js';
+import { TemporalRetry } from '../temporal/retry-unavailable.js';
 import { temporalSettings, type TemporalFlags, type TemporalSettings } from '../temporal/settings.js';
 
 /** Where Temporal is (docs/temporal.md#connecting-to-a-cluster). */
@@ -18,16 +20,36 @@ export interface TemporalOptions {
   apiKey?: string;
 }
 
+/** How calls wait out a Temporal that went away (docs/reliability.md#temporal-server-restarts). */
+export interface TemporalRetrySettings {
+  /** How long (ms) before giving up with TemporalGoneError; default 5 min. */
+  retryForMs?: number;
+  /** The one-line status while Temporal is away and when it is back. */
+  onStatus?: (text: string) => void;
+}
+
 export class TemporalConnection {
   private client: Promise<Client> | undefined;
   private settingsCache: TemporalSettings | undefined;
+  private retryCache: TemporalRetry | undefined;
 
   constructor(
     private readonly options: TemporalOptions = {},
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly retrySettings: TemporalRetrySettings = {},
   ) {}
 
   async settings(): Promise<TemporalSettings> {
+    return this.settingsNow();
+  }
+
+  /** Every call to Temporal once connected goes through this: one outage, one notice, one deadline. */
+  get retry(): TemporalRetry {
+    this.retryCache ??= new TemporalRetry({ address: this.settingsNow().address, ...this.retrySettings });
+    return this.retryCache;
+  }
+
+  private settingsNow(): TemporalSettings {
     if (!this.settingsCache) {
       const { tls, ...rest } = this.options;
       const flags: TemporalFlags = {

@@ -3,20 +3,24 @@
  * (the same across continue-as-new). Signals are checked against the definition the
  * run was started with (read from its first history event) before they are sent;
  * queries go through a worker; events are polled from the run while it runs and read
- * from its history once it has ended.
+ * from its history once it has ended. Every call goes through the connection's
+ * TemporalRetry: a server that goes away is waited for, and following goes on from the
+ * last event seen once it is back (docs/reliability.md#temporal-server-restarts).
  */
+import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
-import { QueryError, QueryFailedError, RunEndedError, RunFailedError, SignalRejectedError } from '../errors.js';
+import { QueryError, QueryFailedError, RunEndedError, RunFailedError, SignalRejectedError, TemporalGoneError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
 import { signalProblem } from '../sandboxed/signals.js';
 import { valueLimitProblem } from '../sandboxed/value-limits.js';
 import { EVENTS_QUERY, SIGNAL_REJECTED, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import { hasWorkers, runOutcome, startArgument } from '../temporal/client.js';
 import { describe, temporalEvents, temporalRecord } from '../temporal/history.js';
+import type { TemporalRetry } from '../temporal/retry-unavailable.js';
 import type { EngineName, EventsOptions, RunHandle, WaitOptions } from './run-handle.js';
 import { abortable, pause } from './waiting.js';
 
@@ -33,7 +37,14 @@ export class TemporalRunHandle implements RunHandle {
     readonly client: Client,
     readonly runId: string,
     readonly workflow: string,
+    /** How calls wait out a server that went away (the connection's, shared by its handles). */
+    private readonly retry: TemporalRetry,
   ) {}
+
+  /** `action` against Temporal, waited out while the server is away; the give-up names this run. */
+  private call<T>(action: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.retry.call(action, { runId: this.runId, ...(signal && { signal }) });
+  }
 
   get handle(): WorkflowHandle {
     return this.client.workflow.getHandle(this.runId);
@@ -41,19 +52,20 @@ export class TemporalRunHandle implements RunHandle {
 
   /** The definition and input the run was started with. */
   startArgument(): Promise<RevoWorkflowInput> {
-    this.started ??= startArgument(this.client, this.runId);
+    this.started ??= this.call(() => startArgument(this.client, this.runId));
+    this.started.catch(() => (this.started = undefined));
     return this.started;
   }
 
   /** The run's Temporal status name (RUNNING, COMPLETED, …), task queue and first execution's run id. */
   async describeRun(): Promise<{ status: string; taskQueue: string; firstExecutionRunId: string }> {
-    const description = await describe(this.client, this.runId);
+    const description = await this.call(() => describe(this.client, this.runId));
     return { status: description.status.name, taskQueue: description.taskQueue, firstExecutionRunId: description.raw.workflowExecutionInfo?.firstRunId || description.runId };
   }
 
   async waitingForWorker(): Promise<boolean> {
     const { taskQueue } = await this.describeRun();
-    return !(await hasWorkers(this.client, taskQueue));
+    return !(await this.call(() => hasWorkers(this.client, taskQueue)));
   }
 
   private async running(refusal: string): Promise<void> {
@@ -70,9 +82,11 @@ export class TemporalRunHandle implements RunHandle {
   async signal(name: string, payload: Json = null): Promise<void> {
     const { status, taskQueue } = await this.describeRun();
     if (status !== 'RUNNING') throw this.endedError(status, `signal "${name}" was not sent`);
-    if (await hasWorkers(this.client, taskQueue)) {
+    if (await this.call(() => hasWorkers(this.client, taskQueue))) {
+      // One update id for every attempt: a retried update the server already took is not taken twice.
+      const updateId = randomUUID();
       try {
-        await this.handle.executeUpdate<{ seq: number }, [Json]>(name, { args: [payload] });
+        await this.call(() => this.handle.executeUpdate<{ seq: number }, [Json]>(name, { args: [payload], updateId }));
         return;
       } catch (error) {
         const cause = (error as { cause?: unknown }).cause;
@@ -84,7 +98,7 @@ export class TemporalRunHandle implements RunHandle {
     const { bundle } = await this.startArgument();
     const problem = signalProblem(bundle.definition, name, payload);
     if (problem) throw new SignalRejectedError(this.runId, name, problem);
-    await this.handle.signal(name, payload);
+    await this.call(() => this.handle.signal(name, payload));
   }
 
   private endedError(status: string, refusal: string): RunEndedError {
@@ -99,13 +113,14 @@ export class TemporalRunHandle implements RunHandle {
       throw new QueryError(`run ${this.runId} (workflow "${bundle.definition.name}") has no query "${name}"; available: ${['state', ...declared].join(', ')}`);
     }
     // A query is answered by a worker: without one Temporal would only time out, much later.
-    if (!(await hasWorkers(this.client, taskQueue))) {
+    if (!(await this.call(() => hasWorkers(this.client, taskQueue)))) {
       throw new QueryError(`run ${this.runId} cannot answer queries now: no worker polls its task queue "${taskQueue}"; start one with \`revo worker\` (\`revo history ${this.runId}\` needs none)`);
     }
     let answer: Json;
     try {
-      answer = ((await this.handle.query<Json>(name)) ?? null) as Json;
+      answer = ((await this.call(() => this.handle.query<Json>(name))) ?? null) as Json;
     } catch (err) {
+      if (err instanceof TemporalGoneError) throw err;
       throw new QueryError(`query "${name}" of run ${this.runId} got no answer: ${(err as Error).message.split('\n')[0]} (a query needs a running \`revo worker\` on the run's task queue)`);
     }
     const tooBig = valueLimitProblem(answer);
@@ -115,11 +130,12 @@ export class TemporalRunHandle implements RunHandle {
 
   async cancel(): Promise<void> {
     await this.running('nothing to cancel');
-    await this.handle.cancel();
+    await this.call(() => this.handle.cancel());
   }
 
   outcome(options: WaitOptions = {}): Promise<RunOutcome> {
-    this.ended ??= runOutcome(this.handle);
+    // A long poll: cut by an outage, it is asked again, and Temporal answers with the run's end.
+    this.ended ??= this.call(() => runOutcome(this.handle));
     return abortable(this.ended, options.signal);
   }
 
@@ -130,24 +146,32 @@ export class TemporalRunHandle implements RunHandle {
   }
 
   record(events?: HistoryEvent[]): Promise<RunRecord> {
-    return temporalRecord(this.client, this.runId, events);
+    return this.call(() => temporalRecord(this.client, this.runId, events));
   }
 
   /** Every event so far, rebuilt from the run's histories (no worker needed). */
   history(): Promise<HistoryEvent[]> {
-    return temporalEvents(this.client, this.runId);
+    return this.call(() => temporalEvents(this.client, this.runId));
   }
 
   async *events(options: EventsOptions = {}): AsyncGenerator<HistoryEvent> {
     let next = options.from ?? 0;
     let ended = false;
-    void this.outcome().then(() => (ended = true), () => (ended = true));
+    let unreachable = false;
+    void this.outcome().then(
+      () => (ended = true),
+      (error: unknown) => {
+        ended = true;
+        // Temporal never came back: outcome() reports it; there is no history to read either.
+        unreachable = error instanceof TemporalGoneError;
+      },
+    );
     // While it runs: the workflow's own events query (answered by a worker), from `next` on.
     let part: string | undefined;
     let partStart = 0;
     while (!ended && !options.signal?.aborted) {
       try {
-        const page = await this.handle.query<EventsPage, [number]>(EVENTS_QUERY, next - partStart);
+        const page = await this.call(() => this.handle.query<EventsPage, [number]>(EVENTS_QUERY, next - partStart), options.signal);
         if (part !== undefined && page.runId !== part) {
           // A new part after continue-as-new: its events are numbered from 0 again.
           partStart = next;
@@ -159,12 +183,13 @@ export class TemporalRunHandle implements RunHandle {
           next++;
           yield event;
         }
-      } catch {
+      } catch (error) {
+        if (error instanceof TemporalGoneError) return;
         // No worker has picked the run up yet, or it just ended: try again shortly.
       }
       if (!(await pause(EVENTS_EVERY_MS, options.signal).then(() => true, () => false))) return;
     }
-    if (options.signal?.aborted) return;
+    if (options.signal?.aborted || unreachable) return;
     // Ended: the last events came after the last poll; its history has them all.
     const all = await this.history();
     while (next < all.length) yield all[next++]!;

@@ -29,6 +29,12 @@ export interface WorkerOptions {
    * 127.0.0.1; port 0 takes a free one) while the worker runs (docs/temporal.md#metrics).
    */
   metrics?: string;
+  /**
+   * The one-line status while Temporal is unreachable, and when it is back. The worker
+   * itself waits for the server as long as it takes and carries on where it was
+   * (docs/reliability.md#temporal-server-restarts).
+   */
+  onStatus?: (text: string) => void;
 }
 
 /** The default of `shutdownGraceMs`. */
@@ -61,17 +67,21 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
   const modules = (options.activities ?? []).filter((a): a is string => typeof a === 'string').map((m) => resolve(m));
   const activities = await loadActivityMap(modules);
   for (const d of options.activities ?? []) if (typeof d !== 'string') activities.set(d.name, d);
-  const [{ connectWorker }, { createWorker: create }, { registerSearchAttributes }, sdkRuntime, { installTracing }] = await Promise.all([
+  const [{ connectWorker, reachable }, { createWorker: create }, { registerSearchAttributes }, sdkRuntime, { installTracing }, { TemporalRetry }, { unreachable }] = await Promise.all([
     import('../temporal/connection.js'),
     import('../temporal/worker.js'),
     import('../temporal/search-attributes.js'),
     import('../temporal/sdk-runtime.js'),
     import('../telemetry/tracing.js'),
+    import('../temporal/retry-unavailable.js'),
+    import('../temporal/reachable.js'),
   ]);
   // OTEL_* set: the worker traces (docs/temporal.md#tracing).
   const tracing = await installTracing();
-  // The SDK's own metrics need its runtime installed with an exporter, before the connection.
-  if (metricsAt) await sdkRuntime.installSdkRuntimeWithMetrics();
+  // Before the connection installs it plainly: the core's warnings of an unreachable server come to
+  // onCoreUnreachable, and the SDK's own metrics need the runtime installed with an exporter.
+  if (metricsAt) await sdkRuntime.installSdkRuntimeWithMetrics({ forwardCoreLogs: true });
+  else sdkRuntime.installSdkRuntime({ forwardCoreLogs: true });
   // The endpoint listens first, so a busy address is refused before anything else starts;
   // it is not ready until the worker polls.
   let made: Worker | undefined;
@@ -106,6 +116,21 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
     throw error;
   }
   const worker = made;
+  // The SDK retries its polls while the server is gone; here the user hears of it once, then when it is back.
+  const outage = new TemporalRetry({ address: settings.address, retryForMs: Infinity, ...(options.onStatus && { onStatus: options.onStatus }) });
+  const stopped = new AbortController();
+  let watching = false;
+  const stopListening = sdkRuntime.onCoreUnreachable(() => {
+    if (watching || stopped.signal.aborted) return;
+    watching = true;
+    const answers = async () => {
+      if (!(await reachable(settings.address))) throw unreachable(settings, new Error('nothing answers at that address'));
+    };
+    void outage
+      .call(answers, { signal: stopped.signal })
+      .catch(() => {})
+      .finally(() => (watching = false));
+  });
   const searchAttributes = await registerSearchAttributes(connection.operatorService, settings.namespace).catch(
     (error: Error): Registration => ({ problem: error.message.split('\n')[0]!, command: 'temporal operator search-attribute create --help' }),
   );
@@ -124,6 +149,8 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
         await worker.run();
       } finally {
         await endpoint?.close();
+        stopListening();
+        stopped.abort();
         await connection.close();
       }
     },

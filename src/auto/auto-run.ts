@@ -16,7 +16,6 @@ import { TemporalRunHandle } from '../api/temporal-run-handle.js';
 import { pause } from '../api/waiting.js';
 import { RunFailedError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
-import type { RunStore } from '../local/store.js';
 import type { ReusePlan } from '../sandboxed/reuse.js';
 import type { TemporalSettings } from '../temporal/connection.js';
 import { continueOnTemporal, forwardInbox, handOverProblem } from './handover.js';
@@ -47,7 +46,7 @@ export async function startAuto(revo: Revo, workflow: Workflow, input: Json, tri
 export async function continueHandedOver(revo: Revo, runId: string): Promise<TemporalRunHandle> {
   const [client, settings] = await Promise.all([revo.temporal.connect(), revo.temporal.settings()]);
   revo.notice(`run ${runId} was handed over to Temporal; following it there`);
-  const { handle } = await startHandedOver(client, settings, revo.store, runId, (text) => revo.notice(text));
+  const { handle } = await startHandedOver(revo, client, settings, runId);
   return handle;
 }
 
@@ -56,12 +55,14 @@ export async function continueHandedOver(revo: Revo, runId: string): Promise<Tem
  * went away in between: the local part has stopped for good, so the run must get there.
  * What reaches the local inbox after the hand-over is passed on until the run ends.
  */
-async function startHandedOver(client: Client, settings: TemporalSettings, store: RunStore, runId: string, say: (text: string) => void): Promise<{ handle: TemporalRunHandle; localEvents: number }> {
+async function startHandedOver(revo: Revo, client: Client, settings: TemporalSettings, runId: string): Promise<{ handle: TemporalRunHandle; localEvents: number }> {
+  const { store } = revo;
+  const say = (text: string) => revo.notice(text);
   for (let delayMs = 1_000; ; delayMs = Math.min(delayMs * 2, 30_000)) {
     try {
       const continued = await continueOnTemporal(client, settings, store, runId);
       const stopForwarding = forwardInbox(store, runId, continued.handle, say);
-      const handle = new TemporalRunHandle(client, runId, String((await continued.handle.describe()).memo?.workflow ?? runId));
+      const handle = new TemporalRunHandle(client, runId, String((await continued.handle.describe()).memo?.workflow ?? runId), revo.temporal.retry);
       void handle.outcome().finally(stopForwarding).catch(() => {});
       return { handle, localEvents: continued.localEvents };
     } catch (error) {
@@ -159,7 +160,7 @@ class AutoRun implements RunHandle {
       if (await this.moving) {
         this.stop();
         this.revo.temporal.adopt(client);
-        const to = await startHandedOver(client, this.settings, this.revo.store, run.runId, (text) => this.revo.notice(text));
+        const to = await startHandedOver(this.revo, client, this.settings, run.runId);
         this.temporal = to.handle;
         this.revo.notice(`run ${run.runId} moved to Temporal; it goes on there`);
         this.settleHandOver(to);

@@ -42,16 +42,23 @@ export function cliRevo(options: CliRevoOptions, term: Terminal): Revo {
     ...(options.catalog?.length && { catalogs: options.catalog }),
     temporal: temporalOptionsOf(options),
     onNotice: (text) => term.say(text),
-    ...storageRetryOf(process.env.REVO_STORAGE_RETRY),
+    ...durationFromEnv('storageRetry', 'REVO_STORAGE_RETRY'),
+    ...durationFromEnv('temporalRetry', 'REVO_TEMPORAL_RETRY'),
   });
 }
 
-/** REVO_STORAGE_RETRY: how long a refused journal write is retried (a duration: `30s`, `5m`; docs/reliability.md#storage-faults). */
-function storageRetryOf(value: string | undefined): { storageRetry?: number } {
+/**
+ * A duration setting from the environment (`30s`, `5m`), in ms: REVO_STORAGE_RETRY, how
+ * long a refused journal write is retried (docs/reliability.md#storage-faults);
+ * REVO_TEMPORAL_RETRY, how long a Temporal that went away is waited for
+ * (docs/reliability.md#temporal-server-restarts).
+ */
+export function durationFromEnv<K extends string>(option: K, variable: string): { [key in K]?: number } {
+  const value = process.env[variable];
   if (!value) return {};
   const ms = parseDuration(value);
-  if (ms === undefined) throw new UsageError(`REVO_STORAGE_RETRY is "${value}", which is not a duration; give one like 30s or 5m`);
-  return { storageRetry: ms };
+  if (ms === undefined) throw new UsageError(`${variable} is "${value}", which is not a duration; give one like 30s or 5m`);
+  return { [option]: ms } as { [key in K]?: number };
 }
 
 /** The connection flags as the API's Temporal options (the environment fills in the rest). */

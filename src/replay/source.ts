@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { WorkflowBundle } from '../../interpreter/bundle.js';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
-import { RunNotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { ArchivedRun } from '../local/archive.js';
 import { HISTORY_FORMAT, type HistoryExport } from '../history/export.js';
 import type { RunOrigin } from '../local/engine.js';
@@ -54,17 +54,12 @@ export async function replaySource(revo: Revo, idOrFile: string, options: Source
     };
   }
   const runId = localId ?? idOrFile;
-  let run: Awaited<ReturnType<Revo['temporalRun']>>;
-  try {
-    run = await revo.temporalRun(runId);
-  } catch (error) {
-    // Temporal does not answer for it (retention deleted it, or it is down): the archive may have it.
-    const archived = error instanceof RunNotFoundError ? revo.archive.read(runId) : undefined;
-    if (!archived) throw error;
-    return archivedSource(runId, archived, local?.head.origin);
-  }
+  // Archived, the run has closed for good: the archive holds its whole history, whether Temporal still has it (within its retention) or not.
+  const archived = revo.archive.read(runId);
+  if (archived) return archivedSource(runId, archived, local?.head.origin);
+  const run = await revo.temporalRun(runId);
   const { fetchHistories } = await import('../temporal/history.js');
-  const [histories, argument] = await Promise.all([fetchHistories(run.client, runId), run.startArgument()]);
+  const [histories, argument] = await Promise.all([revo.temporal.retry.call(() => fetchHistories(run.client, runId), { runId }), run.startArgument()]);
   return {
     label: `run ${runId} (Temporal history${histories.length > 1 ? `, ${histories.length} runs through continue-as-new` : ''})`,
     runId,

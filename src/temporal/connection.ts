@@ -3,7 +3,7 @@
  * `temporal` CLI also reads, then the documented defaults (docs/temporal.md#connecting-to-a-cluster).
  */
 import { readFileSync } from 'node:fs';
-import { Client, Connection, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
 import { currentTracing } from '../telemetry/tracing.js';
@@ -36,6 +36,16 @@ function secureOptions(settings: TemporalSettings): Pick<ConnectionOptions & Nat
   };
 }
 
+/**
+ * The SDK's own retries of a failed call are cut short (it would keep a call waiting
+ * ~15 s, silently): a server that is gone is waited out, with a word to the user, by
+ * TemporalRetry (retry-unavailable.ts). The channel tries to reconnect every 2 s at
+ * most, so a server that is back is found at once.
+ */
+const CLIENT_GRPC: Pick<ConnectionOptions, 'interceptors' | 'channelArgs'> = {
+  interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
+  channelArgs: { 'grpc.max_reconnect_backoff_ms': 2_000, 'grpc.initial_reconnect_backoff_ms': 250 },
+};
 
 /**
  * A client connection (pure JavaScript gRPC): it needs neither the SDK's native runtime nor
@@ -44,7 +54,7 @@ function secureOptions(settings: TemporalSettings): Pick<ConnectionOptions & Nat
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   if (!(await reachable(settings.address))) throw unreachable(settings, new Error('nothing answers at that address'));
   try {
-    const connection = await Connection.connect({ address: settings.address, connectTimeout: 5_000, ...secureOptions(settings) });
+    const connection = await Connection.connect({ address: settings.address, connectTimeout: 5_000, ...CLIENT_GRPC, ...secureOptions(settings) });
     return new Client({ connection, namespace: settings.namespace, ...(await tracingClientInterceptors()) });
   } catch (err) {
     if (err instanceof UsageError) throw err;

@@ -31,6 +31,8 @@ export interface DevServer {
   /** The temporal CLI binary that runs the server; undefined when the SDK's download does. */
   cli?: string;
   stop(): Promise<void>;
+  /** Stops it at once, as a crash would (SIGKILL): tests of a server that goes away. */
+  kill(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -100,6 +102,7 @@ async function startCliDevServerOnce(cli: string, options: DevServerOptions): Pr
     ...(uiPort === undefined ? {} : { uiUrl: `http://${HOST}:${uiPort}` }),
     cli,
     stop: () => server.stop(),
+    kill: () => server.kill(),
   };
 }
 
@@ -146,6 +149,12 @@ class ServerProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(timer);
+  }
+
+  async kill(): Promise<void> {
+    if (!this.alive) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   private keep(chunk: string): void {
@@ -196,6 +205,7 @@ async function startSdkDevServer(options: DevServerOptions): Promise<DevServer> 
     namespace,
     ...(uiPort === undefined ? {} : { uiUrl: `http://${HOST}:${uiPort}` }),
     stop: () => environment.teardown(),
+    kill: () => environment.teardown(),
   };
 }
 

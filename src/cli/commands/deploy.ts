@@ -21,7 +21,7 @@ export function deployCommand(): Command {
     .option('--activities <module>', 'a TypeScript or JavaScript module exporting activity definitions, to validate against (repeatable)', repeatable)
     .option('--catalog <file>', 'a JSON activity catalog (from `revo catalog`) to validate against (repeatable)', repeatable)
     .option('-n, --dry-run', 'validate and compare with Temporal, but change nothing');
-  return addTemporalOptions(command).addHelpText(
+  return addTemporalOptions(command, { waitsOutRestarts: false }).addHelpText(
     'after',
     `
 Each schedule has the id revo-<workflow name>. Its runs start the revo workflow on the

@@ -36,7 +36,9 @@ activity is registered under its own name, so Temporal's UI shows e.g. payments.
 Ctrl-C or SIGTERM stops the worker gracefully: it stops polling, activities in flight
 get --shutdown-grace to finish (then they are cancelled), and it exits ${EXIT_CODES.ok}; a second
 signal stops it at once. Runs are not affected (another worker, or this one restarted,
-carries on with them). Tracing: set OTEL_EXPORTER_OTLP_ENDPOINT (docs/temporal.md#tracing).
+carries on with them). When the Temporal server goes away, the worker says so once and
+waits for it as long as it takes, then carries on (docs/reliability.md#temporal-server-restarts).
+Tracing: set OTEL_EXPORTER_OTLP_ENDPOINT (docs/temporal.md#tracing).
 
 Exit codes: ${EXIT_CODES.ok} stopped; ${EXIT_CODES.failed} stopped by a second signal; ${EXIT_CODES.usage} bad module or flags, the
 metrics address in use, or Temporal unreachable.
@@ -56,6 +58,7 @@ Examples:
         temporal: temporalOptionsOf(options),
         shutdownGraceMs,
         ...(options.metrics !== undefined && { metrics: options.metrics }),
+        onStatus: (text) => process.stderr.write(`revo: ${text}\n`),
       });
       const registration = worker.searchAttributes;
       if ('created' in registration && registration.created.length > 0) process.stderr.write(`revo: registered the search attributes ${registration.created.join(', ')} on namespace ${worker.namespace}\n`);
@@ -86,5 +89,5 @@ Examples:
       });
       process.stderr.write('revo: worker stopped\n');
     });
-  return addTemporalOptions(command);
+  return addTemporalOptions(command, { waitsOutRestarts: false });
 }
