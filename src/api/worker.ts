@@ -78,10 +78,6 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
   ]);
   // OTEL_* set: the worker traces (docs/temporal.md#tracing).
   const tracing = await installTracing();
-  // Before the connection installs it plainly: the core's warnings of an unreachable server come to
-  // onCoreUnreachable, and the SDK's own metrics need the runtime installed with an exporter.
-  if (metricsAt) await sdkRuntime.installSdkRuntimeWithMetrics({ forwardCoreLogs: true });
-  else sdkRuntime.installSdkRuntime({ forwardCoreLogs: true });
   // The endpoint listens first, so a busy address is refused before anything else starts;
   // it is not ready until the worker polls.
   let made: Worker | undefined;
@@ -96,6 +92,11 @@ export async function createWorker(options: WorkerOptions = {}): Promise<RevoWor
         },
       })
     : undefined;
+  // Before the connection installs it plainly: the core's warnings of an unreachable server come to
+  // onCoreUnreachable, and the SDK's own metrics need the runtime installed with an exporter. After
+  // the endpoint: a runtime that forwards the core's logs keeps the process alive, even one that failed.
+  if (metricsAt) await sdkRuntime.installSdkRuntimeWithMetrics({ forwardCoreLogs: true });
+  else sdkRuntime.installSdkRuntime({ forwardCoreLogs: true });
   const connection = await connectWorker(settings).catch(async (error: unknown) => {
     await endpoint?.close();
     throw error;
