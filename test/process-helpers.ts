@@ -74,14 +74,15 @@ export function revoAsync(ws: Workspace, args: string[], options: { killAfterMs?
   );
 }
 
-/** Starts `revo worker` in the workspace on a task queue; resolves once it says it is ready. */
-export async function startWorkerProcess(ws: Workspace, address: string, taskQueue: string, extra: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--activities', 'activities.mjs', '--address', address, '--task-queue', taskQueue, ...extra], { cwd: ws.dir, env: ws.env });
+/** Starts `revo worker` in the workspace (on `taskQueue`, or the default one); resolves once it says it is ready. */
+export async function startWorkerProcess(ws: Workspace, address: string, taskQueue?: string, extra: string[] = []): Promise<{ child: ChildProcess; stderr: () => string }> {
+  const queue = taskQueue === undefined ? [] : ['--task-queue', taskQueue];
+  const child = spawn(process.execPath, [BIN, 'worker', '--activities', 'activities.mjs', '--address', address, ...queue, ...extra], { cwd: ws.dir, env: ws.env });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await until(() => stderr.includes('worker ready') || child.exitCode !== null, `the worker to be ready`, 30_000);
   if (child.exitCode !== null) throw new Error(`revo worker exited with ${child.exitCode}: ${stderr}`);
-  return child;
+  return { child, stderr: () => stderr };
 }
 
 /** Starts `revo run` in the background; resolves its run id once it has printed it. */

@@ -5,6 +5,9 @@
  * Temporal history exactly as `revo history` does.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client, WorkflowHandleWithFirstExecutionRunId as WorkflowHandle } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -19,7 +22,9 @@ import { runOutcome, startRun } from '../../src/temporal/client.js';
 import { connectClient, connectWorker, temporalSettings, type TemporalSettings } from '../../src/temporal/connection.js';
 import { temporalRecord } from '../../src/temporal/history.js';
 import { createWorker } from '../../src/temporal/worker.js';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { testBundle } from '../engine/harness.js';
+import { freePort } from '../process-helpers.js';
 
 export interface TemporalRunOptions {
   input?: Json;
@@ -84,6 +89,34 @@ export async function temporalEnv(activities: ActivityDefinition[] = []): Promis
 }
 
 /** Polls `condition` every 50 ms for up to `ms`; fails naming `what`. */
+export interface RestartableServer {
+  address: string;
+  start(): Promise<void>;
+  /** SIGKILL, as a crash: its SQLite file keeps what it had written. */
+  kill(): Promise<void>;
+  /** Stops it for good (after the test). */
+  stop(): Promise<void>;
+}
+
+/** A dev server of its own that keeps its state in a SQLite file, on a port of its own: killed and started again, it is the same server. */
+export async function restartableDevServer(): Promise<RestartableServer> {
+  const port = await freePort();
+  const dbFile = join(mkdtempSync(join(tmpdir(), 'revo-restart-')), 't.db');
+  let server: DevServer | undefined;
+  return {
+    address: `127.0.0.1:${port}`,
+    async start() {
+      server = await startDevServer({ port, dbFile });
+    },
+    async kill() {
+      await server?.kill();
+    },
+    async stop() {
+      await server?.stop();
+    },
+  };
+}
+
 /** The `step` of every activity Temporal has recorded as completed in the run so far (the test activities return `{ step }`). */
 export async function completedActivitySteps(client: Client, workflowId: string): Promise<string[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();

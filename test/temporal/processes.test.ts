@@ -23,7 +23,7 @@ afterAll(() => {
 
 /** Starts `revo worker` in the workspace, killed after the tests. */
 async function startWorker(ws: ReturnType<typeof workspace>, taskQueue: string): Promise<ChildProcess> {
-  const child = await startWorkerProcess(ws, address, taskQueue);
+  const { child } = await startWorkerProcess(ws, address, taskQueue);
   workers.push(child);
   return child;
 }

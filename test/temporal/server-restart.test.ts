@@ -8,18 +8,13 @@
  * exit 2 and says how to pick the run up again, which then works. A run that only waits
  * for a worker is not mistaken for an outage.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { ACTIVITIES, freePort, startRun, until, workspace, type Workspace } from '../process-helpers.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
+import { ACTIVITIES, startRun, startWorkerProcess, until, workspace, type Workspace } from '../process-helpers.js';
+import { restartableDevServer, type RestartableServer } from './harness.js';
 
 const processes: ChildProcess[] = [];
-const servers: DevServer[] = [];
+const servers: RestartableServer[] = [];
 afterAll(async () => {
   for (const child of processes.splice(0)) child.kill('SIGKILL');
   await Promise.all(servers.splice(0).map((s) => s.stop()));
@@ -35,30 +30,16 @@ steps:
 output: { last: { var: last } }
 `;
 
-/** A dev server that keeps its state in a SQLite file, on a port of its own: killed and started again, it is the same server. */
 async function restartableServer() {
-  const port = await freePort();
-  const dbFile = join(mkdtempSync(join(tmpdir(), 'revo-restart-')), 't.db');
-  let server: DevServer | undefined;
-  return {
-    address: `127.0.0.1:${port}`,
-    async start(): Promise<void> {
-      server = await startDevServer({ port, dbFile });
-      servers.push(server);
-    },
-    async kill(): Promise<void> {
-      await server!.kill();
-    },
-  };
+  const server = await restartableDevServer();
+  servers.push(server);
+  return server;
 }
 
-async function startWorker(ws: Workspace, address: string): Promise<{ child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--activities', 'activities.mjs', '--address', address], { cwd: ws.dir, env: ws.env });
-  processes.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await until(() => stderr.includes('worker ready'), `the worker to be ready (stderr: ${stderr})`, 30_000);
-  return { child, stderr: () => stderr };
+async function startWorker(ws: Workspace, address: string) {
+  const worker = await startWorkerProcess(ws, address);
+  processes.push(worker.child);
+  return worker;
 }
 
 const UNREACHABLE = /Temporal at 127\.0\.0\.1:\d+ is unreachable; retrying/;

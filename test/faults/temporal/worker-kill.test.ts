@@ -34,7 +34,7 @@ it('a worker SIGKILLed at random moments, replaced each time: every run complete
     const taskQueue = `faults-kill-${Date.now()}-${trial}`;
     const settings = temporalSettings({ address, taskQueue }, {});
     const client = await connectClient(settings);
-    let worker: ChildProcess = await startWorkerProcess(ws, address, taskQueue);
+    let worker: ChildProcess = (await startWorkerProcess(ws, address, taskQueue)).child;
     const handle = await startRun(client, settings, { bundle, input: {}, trigger: { by: 'test', input: {} } });
     // At each kill: the activities Temporal has completed, and how far the effects log had got.
     const held: { steps: Set<string>; seen: number }[] = [];
@@ -44,7 +44,7 @@ it('a worker SIGKILLed at random moments, replaced each time: every run complete
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker.once('exit', resolve));
       held.push({ steps: new Set(await completedActivitySteps(client, handle.workflowId)), seen: ws.effects().length });
-      worker = await startWorkerProcess(ws, address, taskQueue);
+      worker = (await startWorkerProcess(ws, address, taskQueue)).child;
     }
     const outcome = await Promise.race([runOutcome(handle), new Promise<'hang'>((resolve) => setTimeout(() => resolve('hang'), 90_000))]);
     worker.kill('SIGKILL');
