@@ -75,6 +75,10 @@ const STEPS = positive(args.steps, 'BENCH_STEPS', 10_000);
 const ROUNDS = positive(args.rounds, 'BENCH_ROUNDS', 5);
 const FSYNCS = positive(args.fsyncs, 'BENCH_FSYNCS', 2000);
 const BASE_DIR = resolve(args.dir ?? process.env.BENCH_DIR ?? tmpdir());
+if (!fs.existsSync(BASE_DIR) || !fs.statSync(BASE_DIR).isDirectory()) {
+  console.error(`bench:local: --dir ${BASE_DIR} is not a directory; make it first, on the disk to measure`);
+  process.exit(2);
+}
 const FLAT = !args['no-flat'];
 
 // ---------------------------------------------------------------------------
