@@ -15,10 +15,7 @@ import { crashed, noFigures, random, report, trialCount, type Figures } from '..
 
 const processes: ChildProcess[] = [];
 const servers: RestartableServer[] = [];
-afterAll(async () => {
-  for (const child of processes.splice(0)) child.kill('SIGKILL');
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
+afterAll(() => cleanUp());
 
 const NAP = `revo: 1
 name: nap
@@ -30,6 +27,12 @@ output: { last: { var: last } }
 `;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The trial's server and processes go once it is counted: a long run would otherwise keep a dev server per trial. */
+async function cleanUp(): Promise<void> {
+  for (const child of processes.splice(0)) child.kill('SIGKILL');
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+}
 
 /** Waits for the following client and counts what it left. */
 async function tally(figures: Figures, run: Awaited<ReturnType<typeof startRun>>, effects: () => string[]): Promise<void> {
@@ -64,6 +67,7 @@ it('a dev server SIGKILLed under a following `revo run --engine temporal` and it
     await pause(1_000 + rng.int(7_000));
     await server.start();
     await tally(figures, run, ws.effects);
+    await cleanUp();
   }
   report('Temporal server restart under a following client', figures);
   expect(figures).toEqual({ ...noFigures(), runs: trials });
@@ -91,6 +95,7 @@ it('the auto engine: started locally with the server away, the server killed bef
     await pause(1_000 + rng.int(5_000));
     await server.start();
     await tally(figures, run, ws.effects);
+    await cleanUp();
   }
   report('auto engine, server killed around the hand-over', figures);
   expect(figures).toEqual({ ...noFigures(), runs: trials });
