@@ -2,10 +2,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { FileJournal, readJournal, type JournalEntry } from '../src/local/journal.js';
+import { freePort } from '../src/temporal/reachable.js';
+
+export { freePort };
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'revo.js');
 
@@ -146,14 +148,3 @@ steps:
 output: { by: { var: approval.by } }
 `;
 
-/** A TCP port nothing listens on right now (for a server started later, or one that stays down). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

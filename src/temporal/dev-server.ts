@@ -4,9 +4,9 @@
  */
 import { devServerSearchAttributeFlags } from './search-attributes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { findTemporalCli } from './cli-binary.js';
+import { freePort } from './reachable.js';
 
 export interface DevServerOptions {
   /** Frontend gRPC port; a free one when not given. */
@@ -209,14 +209,3 @@ async function startSdkDevServer(options: DevServerOptions): Promise<DevServer> 
   };
 }
 
-/** A port that was free a moment ago (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}

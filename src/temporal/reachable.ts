@@ -1,5 +1,5 @@
-/** Is anything listening at a Temporal address? Without loading the SDK. */
-import { connect } from 'node:net';
+/** Is anything listening at a Temporal address? Without loading the SDK. And a port nothing listens on. */
+import { connect, createServer } from 'node:net';
 import { TemporalUnavailableError } from '../errors.js';
 import type { TemporalSettings } from './settings.js';
 
@@ -30,4 +30,16 @@ export function unreachable(settings: TemporalSettings, err: unknown): TemporalU
     `cannot reach Temporal at ${settings.address} (namespace ${settings.namespace}): ${reason}. ` +
       'Start a local server with `revo dev`, or point TEMPORAL_ADDRESS (or --address) at yours.',
   );
+}
+
+/** A loopback port that was free a moment ago (the OS picks it), for a server started next. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
 }

@@ -13,8 +13,8 @@
  * an internal loopback port, whose text the worker's own `/metrics` serves together with
  * Revo's (docs/temporal.md#metrics).
  */
-import { createServer } from 'node:net';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel, type LogMetadata, type Logger } from '@temporalio/worker';
+import { freePort } from './reachable.js';
 
 let installed = false;
 let sdkMetricsUrl: string | undefined;
@@ -97,7 +97,7 @@ export function installSdkRuntime(options: { forwardCoreLogs?: boolean; promethe
  */
 export async function installSdkRuntimeWithMetrics(options: { forwardCoreLogs?: boolean } = {}): Promise<boolean> {
   if (installed) return sdkMetricsUrl !== undefined;
-  installSdkRuntime({ ...options, prometheusPort: await freeLoopbackPort() });
+  installSdkRuntime({ ...options, prometheusPort: await freePort() });
   return true;
 }
 
@@ -109,13 +109,3 @@ export async function sdkMetricsText(): Promise<string> {
   return response.text();
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
