@@ -45,11 +45,10 @@ export const effect = {
 
 const FAULT = `--import=${join(import.meta.dirname, '..', 'fixtures', 'faults', 'disk-full.mjs')}`;
 
-interface Record {
+interface SagaRecord {
   status: string;
   error?: { type: string };
-  steps: { id: string; status: string; compensated?: boolean }[];
-  compensations?: { key: string; status: string }[];
+  steps: { id: string; status: string }[];
 }
 
 it('a disk that fills at any point of a saga: the run stops cleanly, resumes exactly, and its record tells the refund', async () => {
@@ -59,7 +58,7 @@ it('a disk that fills at any point of a saga: the run stops cleanly, resumes exa
   expect(reference.status, reference.stderr).toBe(1);
   const referenceRun = /run (\S+) started/.exec(reference.stderr)![1]!;
   const journalBytes = statSync(join(clean.env.REVO_HOME, 'runs', `${referenceRun}.jsonl`)).size;
-  const expected = JSON.parse(reference.stdout) as Record;
+  const expected = JSON.parse(reference.stdout) as SagaRecord;
   expect(clean.effects()).toEqual(['start charge', 'done charge', 'start reserve', 'done reserve', 'start ship', 'start release', 'done release', 'start refund', 'done refund']);
 
   const sizes = trialCount(17, 60);
@@ -93,7 +92,7 @@ it('a disk that fills at any point of a saga: the run stops cleanly, resumes exa
       figures.lost++;
       continue;
     }
-    const record = JSON.parse(final.stdout) as Record;
+    const record = JSON.parse(final.stdout) as SagaRecord;
     const effects = ws.effects();
     const refunds = effects.filter((l) => l === 'done refund').length;
     const releases = effects.filter((l) => l === 'done release').length;
