@@ -38,6 +38,7 @@ import { revoMetrics } from '../src/telemetry/metrics.js';
 import { startRun } from '../src/temporal/client.js';
 import { connectWorker, temporalSettings, type TemporalSettings } from '../src/temporal/connection.js';
 import { startDevServer } from '../src/temporal/dev-server.js';
+import { preloadableModules } from '../src/temporal/workflow-code.js';
 import { benchStep } from './bench-activities.js';
 import { median, positive, table } from './report.js';
 import { interleaved, loadLine, percentile, ratio, replayTimes, stepsBundle, verdict, type History } from './temporal-common.js';
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
     const client = new Client({ connection: clientConnection });
     const { code } = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./temporal-workflows.js', import.meta.url)),
+      // As the workers' bundle (scripts/bundle-workflow.js): the interpreter evaluated once, not per run.
+      preloadModules: preloadableModules(),
       logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
     });
     // As createWorker (src/temporal/worker.ts) sets a Revo worker up, with this bundle.
