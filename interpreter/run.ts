@@ -45,7 +45,8 @@ export const RUN_TIMEOUT_KEY = '$timeout';
 
 export class Interpreter {
   private readonly state: RunState;
-  private readonly cancellation = new Cancellation();
+  /** The run's own cancellation: the top-level steps' operations carry it (an engine may run `run()` in its scope). */
+  readonly cancellation = new Cancellation();
   private status: RunStatus = 'running';
 
   /** `continuation`: go on from where an earlier engine run of this workflow stopped. */

@@ -48,9 +48,12 @@ export interface RevoWorkflowInput {
 
 /**
  * The current workflow revision. 1: a cancelled activity is waited for until it confirms
- * (so the step records the attempt it was in).
+ * (so the step records the attempt it was in). 2: the interpreter runs in the scope of its
+ * own cancellation, so the operations of top-level steps enter no scope of their own
+ * (TemporalRuntime.within): fewer promises per step, which changes the order in which
+ * concurrent branches issue their commands.
  */
-export const WORKFLOW_REVISION = 1;
+export const WORKFLOW_REVISION = 2;
 
 export interface HandedOverRun {
   /**

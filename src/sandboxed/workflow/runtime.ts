@@ -127,16 +127,35 @@ export class TemporalRuntime implements Runtime {
   /** One scope per Cancellation, cancelled with it: the operations of a token share it (scopes are not free in replay). */
   private readonly scopes = new WeakMap<Cancellation, CancellationScope>();
 
-  /** Runs `operation` in the scope of `cancellation`: cancelling the token cancels what it started. */
-  private inScope<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
-    cancellation.throwIfCancelled();
+  private scopeOf(cancellation: Cancellation): CancellationScope {
     let scope = this.scopes.get(cancellation);
     if (!scope) {
       const created = new CancellationScope({ cancellable: true, parent: this.options.shield });
       cancellation.onCancel(() => created.cancel());
       this.scopes.set(cancellation, (scope = created));
     }
-    return scope.run(operation);
+    return scope;
+  }
+
+  /**
+   * Runs `body` (the interpreter) in the scope of `cancellation` (its own), from revision 2:
+   * an operation of that token then finds its scope current and enters none. Entering one
+   * costs two promises, and under the SDK's promise hook every promise costs a stack trace
+   * (docs/temporal.md#worker-performance). Runs of earlier revisions keep their commands' order.
+   */
+  within<T>(cancellation: Cancellation, body: () => Promise<T>): Promise<T> {
+    return this.leanScopes ? this.scopeOf(cancellation).run(body) : body();
+  }
+
+  private get leanScopes(): boolean {
+    return (this.options.revision ?? 0) >= 2;
+  }
+
+  /** Runs `operation` in the scope of `cancellation`: cancelling the token cancels what it started. */
+  private inScope<T>(cancellation: Cancellation, operation: () => Promise<T>): Promise<T> {
+    cancellation.throwIfCancelled();
+    const scope = this.scopeOf(cancellation);
+    return this.leanScopes && CancellationScope.current() === scope ? operation() : scope.run(operation);
   }
 
   /** As inScope; a cancellation surfaces as the interpreter's reason (Cancelled or Timeout). */

@@ -124,7 +124,7 @@ export async function revo(start: RevoWorkflowInput): Promise<Json> {
     runtime.record({ type: 'cancel.requested', reason });
     interpreter.cancel(reason);
   });
-  const outcome = await shield.run(() => interpreter.run());
+  const outcome = await shield.run(() => runtime.within(interpreter.cancellation, () => interpreter.run()));
   telemetry.end();
 
   switch (outcome.status) {
