@@ -6,6 +6,7 @@
  * This module is bundled into Temporal's workflow sandbox (see worker.ts): it must
  * stay deterministic, which the interpreter is by construction.
  */
+import './stack-traces.js';
 import {
   ApplicationFailure,
   CancellationScope,
