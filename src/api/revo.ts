@@ -337,7 +337,7 @@ export class Revo {
     const handle = await retry.call(() =>
       startRun(client, settings, { bundle: workflow.bundle, input, trigger: { by: trigger, input }, workflowId, ...(reuse && { reuse }), ...(priority && { priority }) }),
     );
-    return new TemporalRunHandle(client, handle.workflowId, workflow.name, retry);
+    return new TemporalRunHandle(this.temporalConnection, handle.workflowId, workflow.name);
   }
 
   /** The local engine of this instance: one per Revo, journaling under `home`. */
@@ -378,27 +378,34 @@ export class Revo {
     return this.temporalRun(runId);
   }
 
-  /** A run on Temporal by its id; RunNotFoundError when Temporal has none (or cannot be asked). */
+  /**
+   * A run on Temporal by its id; RunNotFoundError when Temporal has none (or cannot be
+   * asked). Asked through the lean client, so finding a run (to signal it, say) loads no SDK.
+   */
   async temporalRun(runId: string, workflow?: string): Promise<TemporalRunHandle> {
-    let client;
+    const cannotAsk = async (error: Error) => {
+      const { address } = await this.temporalConnection.settings();
+      const reason = error instanceof TemporalUnavailableError ? error.message.split(': ').slice(1).join(': ') : error.message;
+      return new RunNotFoundError(runId, `no run "${runId}" in ${this.store.runsDir} (see the runs with \`revo runs\`), and Temporal at ${address} could not be asked about it: ${reason}`);
+    };
+    let wire;
     try {
-      client = await this.temporalConnection.connect();
+      wire = await this.temporalConnection.wire();
     } catch (error) {
       if (!(error instanceof TemporalUnavailableError)) throw error;
-      const { address } = await this.temporalConnection.settings();
-      throw new RunNotFoundError(runId, `no run "${runId}" in ${this.store.runsDir} (see the runs with \`revo runs\`), and Temporal at ${address} could not be asked about it: ${error.message.split(': ').slice(1).join(': ')}`);
+      throw await cannotAsk(error);
     }
-    const { TemporalRunHandle } = await import('./temporal-run-handle.js');
-    const { describe } = await import('../temporal/history.js');
+    const [{ TemporalRunHandle }, { GrpcError, GRPC }] = await Promise.all([import('./temporal-run-handle.js'), import('../temporal/wire/grpc.js')]);
     let name = workflow;
     try {
-      const description = await this.temporalConnection.retry.call(() => describe(client, runId));
-      name ??= (description.memo as { workflow?: string } | undefined)?.workflow ?? description.type;
+      // The first call is not waited out, as the SDK's connect was not: a server that does not answer now (or refuses this client) cannot be asked.
+      name ??= (await wire.describe(runId)).workflow;
     } catch (error) {
       if (error instanceof UsageError) throw new RunNotFoundError(runId, error.message);
+      if (error instanceof GrpcError && [GRPC.UNAVAILABLE, GRPC.UNAUTHENTICATED, GRPC.PERMISSION_DENIED, GRPC.DEADLINE_EXCEEDED].includes(error.code as 14)) throw await cannotAsk(error);
       throw error;
     }
-    return new TemporalRunHandle(client, runId, name, this.temporalConnection.retry);
+    return new TemporalRunHandle(this.temporalConnection, runId, name);
   }
 
   /** A run's record, the definition it ran and its events, wherever it ran (`revo history`). */

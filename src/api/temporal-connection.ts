@@ -3,9 +3,11 @@
  * REVO_TASK_QUEUE, then the defaults), and one client, connected on first use and
  * shared by every handle of a Revo instance, with the one TemporalRetry its calls go
  * through when the server goes away. The SDK is imported only here, and only when a
- * Temporal run is asked for, so local work never loads it.
+ * call needs it, so local work never loads it; a signal needs only the lean client
+ * (src/temporal/wire/), which loads in milliseconds.
  */
 import type { Client } from '@temporalio/client';
+import type { TemporalWire } from '../temporal/wire/workflow-service.js';
 import { reachable, unreachable } from '../temporal/reachable.js';
 import { TemporalRetry } from '../temporal/retry-unavailable.js';
 import { temporalSettings, type TemporalFlags, type TemporalSettings } from '../temporal/settings.js';
@@ -30,6 +32,7 @@ export interface TemporalRetrySettings {
 
 export class TemporalConnection {
   private client: Promise<Client> | undefined;
+  private wireClient: Promise<TemporalWire> | undefined;
   private settingsCache: TemporalSettings | undefined;
   private retryCache: TemporalRetry | undefined;
 
@@ -78,6 +81,22 @@ export class TemporalConnection {
     return this.client;
   }
 
+  /**
+   * The lean client for the calls of a signal (describe, the task queue's pollers, the
+   * Update, the plain signal): no SDK, no @grpc/grpc-js. Like connect(), a
+   * TemporalUnavailableError when nothing listens at the address.
+   */
+  wire(): Promise<TemporalWire> {
+    this.wireClient ??= (async () => {
+      const settings = await this.settings();
+      if (!(await reachable(settings.address))) throw unreachable(settings, new Error('nothing answers at that address'));
+      const { TemporalWire } = await import('../temporal/wire/workflow-service.js');
+      return new TemporalWire(settings);
+    })();
+    this.wireClient.catch(() => (this.wireClient = undefined));
+    return this.wireClient;
+  }
+
   /** Uses `client` (connected elsewhere, e.g. by the auto engine's probe) as the shared one. */
   adopt(client: Client): void {
     if (!this.client) this.client = Promise.resolve(client);
@@ -90,7 +109,10 @@ export class TemporalConnection {
 
   async close(): Promise<void> {
     const client = this.client;
+    const wire = this.wireClient;
     this.client = undefined;
+    this.wireClient = undefined;
+    if (wire) await wire.then((w) => w.close(), () => {});
     if (client) await client.then((c) => c.connection.close(), () => {});
   }
 }

@@ -6,10 +6,11 @@
  * from its history once it has ended. Every call goes through the connection's
  * TemporalRetry: a server that goes away is waited for, and following goes on from the
  * last event seen once it is back (docs/reliability.md#temporal-server-restarts).
+ * Describing the run and signalling it go through the lean client (src/temporal/wire/),
+ * so a signal loads no SDK; the other calls connect the SDK's client on first use.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
@@ -18,9 +19,10 @@ import type { RunRecord } from '../history/record.js';
 import { signalProblem } from '../sandboxed/signals.js';
 import { valueLimitProblem } from '../sandboxed/value-limits.js';
 import { EVENTS_QUERY, SIGNAL_REJECTED, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
-import { hasWorkers, runOutcome, startArgument } from '../temporal/client.js';
-import { describe, temporalEvents, temporalRecord } from '../temporal/history.js';
 import type { TemporalRetry } from '../temporal/retry-unavailable.js';
+import { GRPC, GrpcError } from '../temporal/wire/grpc.js';
+import type { TemporalWire } from '../temporal/wire/workflow-service.js';
+import type { TemporalConnection } from './temporal-connection.js';
 import type { EngineName, EventsOptions, RunHandle, WaitOptions } from './run-handle.js';
 import { abortable, pause } from './waiting.js';
 
@@ -32,40 +34,61 @@ export class TemporalRunHandle implements RunHandle {
   private started: Promise<RevoWorkflowInput> | undefined;
   private ended: Promise<RunOutcome> | undefined;
 
+  private readonly retry: TemporalRetry;
+
   constructor(
-    /** The connected client this handle talks through (shared by the Revo instance). */
-    readonly client: Client,
+    /** The Revo instance's connection to Temporal: its SDK client, its lean client, its TemporalRetry. */
+    private readonly temporal: TemporalConnection,
     readonly runId: string,
     readonly workflow: string,
-    /** How calls wait out a server that went away (the connection's, shared by its handles). */
-    private readonly retry: TemporalRetry,
-  ) {}
+  ) {
+    this.retry = temporal.retry;
+  }
 
   /** `action` against Temporal, waited out while the server is away; the give-up names this run. */
   private call<T>(action: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.retry.call(action, { runId: this.runId, ...(signal && { signal }) });
   }
 
-  get handle(): WorkflowHandle {
-    return this.client.workflow.getHandle(this.runId);
+  /** The SDK's client (shared by the Revo instance), connected on first use (a server away then is waited for too). */
+  client(): Promise<Client> {
+    return this.call(() => this.temporal.connect());
+  }
+
+  /** The lean client of describe and signal (shared by the Revo instance). */
+  private wire(): Promise<TemporalWire> {
+    return this.call(() => this.temporal.wire());
+  }
+
+  private async handle(): Promise<WorkflowHandle> {
+    return (await this.client()).workflow.getHandle(this.runId);
   }
 
   /** The definition and input the run was started with. */
   startArgument(): Promise<RevoWorkflowInput> {
-    this.started ??= this.call(() => startArgument(this.client, this.runId));
+    this.started ??= (async () => {
+      const [client, { startArgument }] = await Promise.all([this.client(), import('../temporal/client.js')]);
+      return this.call(() => startArgument(client, this.runId));
+    })();
     this.started.catch(() => (this.started = undefined));
     return this.started;
   }
 
   /** The run's Temporal status name (RUNNING, COMPLETED, …), task queue and first execution's run id. */
   async describeRun(): Promise<{ status: string; taskQueue: string; firstExecutionRunId: string }> {
-    const description = await this.call(() => describe(this.client, this.runId));
-    return { status: description.status.name, taskQueue: description.taskQueue, firstExecutionRunId: description.raw.workflowExecutionInfo?.firstRunId || description.runId };
+    const wire = await this.wire();
+    const { status, taskQueue, firstExecutionRunId } = await this.call(() => wire.describe(this.runId));
+    return { status, taskQueue, firstExecutionRunId };
+  }
+
+  private async hasWorkers(taskQueue: string): Promise<boolean> {
+    const wire = await this.wire();
+    return this.call(() => wire.hasWorkers(taskQueue));
   }
 
   async waitingForWorker(): Promise<boolean> {
     const { taskQueue } = await this.describeRun();
-    return !(await this.call(() => hasWorkers(this.client, taskQueue)));
+    return !(await this.hasWorkers(taskQueue));
   }
 
   private async running(refusal: string): Promise<void> {
@@ -80,25 +103,29 @@ export class TemporalRunHandle implements RunHandle {
    * signal, checked here first, that waits in Temporal until a worker takes it.
    */
   async signal(name: string, payload: Json = null): Promise<void> {
+    const refusal = `signal "${name}" was not sent`;
     const { status, taskQueue } = await this.describeRun();
-    if (status !== 'RUNNING') throw this.endedError(status, `signal "${name}" was not sent`);
-    if (await this.call(() => hasWorkers(this.client, taskQueue))) {
-      // One update id for every attempt: a retried update the server already took is not taken twice.
-      const updateId = randomUUID();
-      try {
-        await this.call(() => this.handle.executeUpdate<{ seq: number }, [Json]>(name, { args: [payload], updateId }));
-        return;
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (error instanceof WorkflowUpdateFailedError && cause instanceof ApplicationFailure && cause.type === SIGNAL_REJECTED) throw new SignalRejectedError(this.runId, name, cause.message);
-        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+    if (status !== 'RUNNING') throw this.endedError(status, refusal);
+    const wire = await this.wire();
+    try {
+      if (await this.hasWorkers(taskQueue)) {
+        // One update id for every attempt: a retried update the server already took is not taken twice.
+        const updateId = randomUUID();
+        const outcome = await this.call(() => wire.executeUpdate(this.runId, name, payload, updateId));
+        if (outcome.ok) return;
+        if (outcome.type === SIGNAL_REJECTED) throw new SignalRejectedError(this.runId, name, outcome.message);
         // No such update (a run started before signals were Updates): send it as a plain signal.
       }
+      // Checked here, against the definition the run started with: no worker would refuse it to the sender.
+      const { bundle } = await this.startArgument();
+      const problem = signalProblem(bundle.definition, name, payload);
+      if (problem) throw new SignalRejectedError(this.runId, name, problem);
+      await this.call(() => wire.signal(this.runId, name, payload));
+    } catch (error) {
+      // The run ended between the describe and the signal: said as if it had ended before.
+      if (error instanceof GrpcError && error.code === GRPC.NOT_FOUND) await this.running(refusal);
+      throw error;
     }
-    const { bundle } = await this.startArgument();
-    const problem = signalProblem(bundle.definition, name, payload);
-    if (problem) throw new SignalRejectedError(this.runId, name, problem);
-    await this.call(() => this.handle.signal(name, payload));
   }
 
   private endedError(status: string, refusal: string): RunEndedError {
@@ -113,12 +140,13 @@ export class TemporalRunHandle implements RunHandle {
       throw new QueryError(`run ${this.runId} (workflow "${bundle.definition.name}") has no query "${name}"; available: ${['state', ...declared].join(', ')}`);
     }
     // A query is answered by a worker: without one Temporal would only time out, much later.
-    if (!(await this.call(() => hasWorkers(this.client, taskQueue)))) {
+    if (!(await this.hasWorkers(taskQueue))) {
       throw new QueryError(`run ${this.runId} cannot answer queries now: no worker polls its task queue "${taskQueue}"; start one with \`revo worker\` (\`revo history ${this.runId}\` needs none)`);
     }
     let answer: Json;
     try {
-      answer = ((await this.call(() => this.handle.query<Json>(name))) ?? null) as Json;
+      const handle = await this.handle();
+      answer = ((await this.call(() => handle.query<Json>(name))) ?? null) as Json;
     } catch (err) {
       if (err instanceof TemporalGoneError) throw err;
       throw new QueryError(`query "${name}" of run ${this.runId} got no answer: ${(err as Error).message.split('\n')[0]} (a query needs a running \`revo worker\` on the run's task queue)`);
@@ -130,12 +158,16 @@ export class TemporalRunHandle implements RunHandle {
 
   async cancel(): Promise<void> {
     await this.running('nothing to cancel');
-    await this.call(() => this.handle.cancel());
+    const handle = await this.handle();
+    await this.call(() => handle.cancel());
   }
 
   outcome(options: WaitOptions = {}): Promise<RunOutcome> {
     // A long poll: cut by an outage, it is asked again, and Temporal answers with the run's end.
-    this.ended ??= this.call(() => runOutcome(this.handle));
+    this.ended ??= (async () => {
+      const [handle, { runOutcome }] = await Promise.all([this.handle(), import('../temporal/client.js')]);
+      return this.call(() => runOutcome(handle));
+    })();
     return abortable(this.ended, options.signal);
   }
 
@@ -145,13 +177,15 @@ export class TemporalRunHandle implements RunHandle {
     throw new RunFailedError(this.runId, outcome.status, outcome.error!);
   }
 
-  record(events?: HistoryEvent[]): Promise<RunRecord> {
-    return this.call(() => temporalRecord(this.client, this.runId, events));
+  async record(events?: HistoryEvent[]): Promise<RunRecord> {
+    const [client, { temporalRecord }] = await Promise.all([this.client(), import('../temporal/history.js')]);
+    return this.call(() => temporalRecord(client, this.runId, events));
   }
 
   /** Every event so far, rebuilt from the run's histories (no worker needed). */
-  history(): Promise<HistoryEvent[]> {
-    return this.call(() => temporalEvents(this.client, this.runId));
+  async history(): Promise<HistoryEvent[]> {
+    const [client, { temporalEvents }] = await Promise.all([this.client(), import('../temporal/history.js')]);
+    return this.call(() => temporalEvents(client, this.runId));
   }
 
   async *events(options: EventsOptions = {}): AsyncGenerator<HistoryEvent> {
@@ -169,9 +203,10 @@ export class TemporalRunHandle implements RunHandle {
     // While it runs: the workflow's own events query (answered by a worker), from `next` on.
     let part: string | undefined;
     let partStart = 0;
+    const handle = await this.handle();
     while (!ended && !options.signal?.aborted) {
       try {
-        const page = await this.call(() => this.handle.query<EventsPage, [number]>(EVENTS_QUERY, next - partStart), options.signal);
+        const page = await this.call(() => handle.query<EventsPage, [number]>(EVENTS_QUERY, next - partStart), options.signal);
         if (part !== undefined && page.runId !== part) {
           // A new part after continue-as-new: its events are numbered from 0 again.
           partStart = next;

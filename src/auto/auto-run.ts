@@ -62,7 +62,7 @@ async function startHandedOver(revo: Revo, client: Client, settings: TemporalSet
     try {
       const continued = await continueOnTemporal(client, settings, store, runId);
       const stopForwarding = forwardInbox(store, runId, continued.handle, say);
-      const handle = new TemporalRunHandle(client, runId, String((await continued.handle.describe()).memo?.workflow ?? runId), revo.temporal.retry);
+      const handle = new TemporalRunHandle(revo.temporal, runId, String((await continued.handle.describe()).memo?.workflow ?? runId));
       void handle.outcome().finally(stopForwarding).catch(() => {});
       return { handle, localEvents: continued.localEvents };
     } catch (error) {

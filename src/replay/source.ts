@@ -58,8 +58,8 @@ export async function replaySource(revo: Revo, idOrFile: string, options: Source
   const archived = revo.archive.read(runId);
   if (archived) return archivedSource(runId, archived, local?.head.origin);
   const run = await revo.temporalRun(runId);
-  const { fetchHistories } = await import('../temporal/history.js');
-  const [histories, argument] = await Promise.all([revo.temporal.retry.call(() => fetchHistories(run.client, runId), { runId }), run.startArgument()]);
+  const [{ fetchHistories }, client] = await Promise.all([import('../temporal/history.js'), run.client()]);
+  const [histories, argument] = await Promise.all([revo.temporal.retry.call(() => fetchHistories(client, runId), { runId }), run.startArgument()]);
   return {
     label: `run ${runId} (Temporal history${histories.length > 1 ? `, ${histories.length} runs through continue-as-new` : ''})`,
     runId,

@@ -2,34 +2,28 @@
  * Where Temporal is and how to reach it: flags, then the environment variables the
  * `temporal` CLI also reads, then the documented defaults (docs/temporal.md#connecting-to-a-cluster).
  */
-import { readFileSync } from 'node:fs';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ClientOptions, type ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 import { UsageError } from '../errors.js';
 import { currentTracing } from '../telemetry/tracing.js';
 import { reachable, unreachable } from './reachable.js';
 import type { TemporalSettings } from './settings.js';
+import { readTlsFiles } from './tls-files.js';
 
 export { reachable } from './reachable.js';
 export { temporalSettings, type TemporalFlags, type TemporalSettings } from './settings.js';
 
 /** The TLS and API-key part of a connection, with certificate files read. */
 function secureOptions(settings: TemporalSettings): Pick<ConnectionOptions & NativeConnectionOptions, 'tls' | 'apiKey'> {
-  const read = (path: string, what: string): Buffer => {
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new UsageError(`cannot read the ${what} ${path}: ${(err as Error).message}`);
-    }
-  };
   const { tls } = settings;
+  const files = typeof tls === 'object' ? readTlsFiles(settings) : {};
   return {
     ...(tls === true && { tls: true }),
     ...(typeof tls === 'object' && {
       tls: {
-        ...(tls.serverName && { serverNameOverride: tls.serverName }),
-        ...(tls.ca && { serverRootCACertificate: read(tls.ca, 'CA certificate') }),
-        ...(tls.cert && tls.key && { clientCertPair: { crt: read(tls.cert, 'client certificate'), key: read(tls.key, 'client key') } }),
+        ...(files.serverName && { serverNameOverride: files.serverName }),
+        ...(files.ca && { serverRootCACertificate: files.ca }),
+        ...(files.cert && files.key && { clientCertPair: { crt: files.cert, key: files.key } }),
       },
     }),
     ...(settings.apiKey && { apiKey: settings.apiKey }),
