@@ -16,9 +16,6 @@ import type { ActivityDefinition, ActivitySpec, Catalog } from '../activities/ty
 import { BUILTIN_ACTIVITIES } from '../activities/builtins/index.js';
 import { loadActivityModule, loadCatalogFile } from '../activities/catalog.js';
 import { RunEndedError, RunNotFoundError, TemporalUnavailableError, UsageError } from '../errors.js';
-import { bundleWorkflow } from '../load/bundle-workflow.js';
-import { loadFile } from '../load/load.js';
-import { checkInput } from '../load/input.js';
 import type { Clock } from '../local/clock.js';
 import { HandedOverError, journalHead, LocalEngine, type LocalRun, type RunOrigin } from '../local/engine.js';
 import { JournalCorruptError } from '../local/journal.js';
@@ -209,6 +206,9 @@ export class Revo {
     if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
     const modules = this.modulesFor(file);
     await this.loadModules(modules);
+    // Loaded here, not at the top: the validator, YAML and the schema checks are most of
+    // the API's load, and finding a run (to signal it, say) needs none of them.
+    const { bundleWorkflow } = await import('../load/bundle-workflow.js');
     const bundle = await bundleWorkflow(file, await this.catalog());
     return { name: bundle.definition.name, bundle, file: resolve(file), activityModules: modules };
   }
@@ -258,6 +258,7 @@ export class Revo {
     this.checkOpen();
     const loaded = typeof workflow === 'string' ? await this.load(workflow) : workflow;
     const input = options.input ?? {};
+    const { checkInput } = await import('../load/input.js');
     checkInput(loaded.bundle, input, loaded.file);
     checkPriority(loaded, input, options.priority);
     const engine = options.engine ?? this.engine;
@@ -500,6 +501,7 @@ export class Revo {
     const modules = this.given ? this.given.modules : (origin.activityModules ?? []);
     await this.loadModules(modules);
     if (origin.file) {
+      const { loadFile } = await import('../load/load.js');
       const now = await loadFile(origin.file).then((f) => f.hash, () => undefined);
       if (now !== undefined && now !== head.request.bundle.hash) {
         this.notice(`${origin.file} has changed since run ${id} started; it continues with the definition recorded when it started.`);
