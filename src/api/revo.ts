@@ -17,16 +17,16 @@ import { BUILTIN_ACTIVITIES } from '../activities/builtins/index.js';
 import { loadActivityModule, loadCatalogFile } from '../activities/catalog.js';
 import { RunEndedError, RunNotFoundError, TemporalUnavailableError, UsageError } from '../errors.js';
 import type { Clock } from '../local/clock.js';
-import { HandedOverError, journalHead, LocalEngine, type LocalRun, type RunOrigin } from '../local/engine.js';
+import type { LocalEngine, LocalRun, RunOrigin } from '../local/engine.js';
 import { JournalCorruptError } from '../local/journal.js';
-import { readRunJournal } from '../local/stored-run.js';
+import { journalHead, readRunJournal } from '../local/stored-run.js';
 import { findRun, localRunId } from '../local/run-ids.js';
 import { RunLockedError, RunStore } from '../local/store.js';
 import { RunArchive } from '../local/archive.js';
 import type { ArchiveReport } from './archive-runs.js';
 import { journalEvents } from '../sandboxed/facts.js';
 import { listRuns, type RunFilter, type RunList } from './list-runs.js';
-import { LiveEvents, LocalRunHandle } from './local-run-handle.js';
+import type { LiveEvents, LocalRunHandle } from './local-run-handle.js';
 import type { RunHandle } from './run-handle.js';
 import { TemporalConnection, type TemporalOptions } from './temporal-connection.js';
 import type { TemporalRunHandle } from './temporal-run-handle.js';
@@ -153,6 +153,30 @@ export interface ReplayVerdict {
   notes: string[];
 }
 
+/**
+ * The local engine and its handle, loaded on first use: a run on Temporal (found to signal
+ * it, say) needs neither, nor the schema checks and OpenTelemetry they bring.
+ */
+interface LocalModules {
+  engine: typeof import('../local/engine.js');
+  handle: typeof import('./local-run-handle.js');
+}
+let localModules: LocalModules | undefined;
+
+async function loadLocal(): Promise<LocalModules> {
+  if (!localModules) {
+    const [engine, handle] = await Promise.all([import('../local/engine.js'), import('./local-run-handle.js')]);
+    localModules = { engine, handle };
+  }
+  return localModules;
+}
+
+/** The local modules, for the synchronous paths that come after a loadLocal(). */
+function local(): LocalModules {
+  if (!localModules) throw new Error('the local engine is used before it was loaded (loadLocal)');
+  return localModules;
+}
+
 export class Revo {
   readonly store: RunStore;
   /** The records of closed Temporal runs kept under `$REVO_HOME/archive` (docs/history.md#retention-and-the-archive). */
@@ -264,6 +288,7 @@ export class Revo {
     const engine = options.engine ?? this.engine;
     const trigger = options.trigger ?? 'api';
     const { reuse } = options as StartFromStep;
+    if (engine !== 'temporal') await loadLocal();
     if (engine === 'temporal') return this.startOnTemporal(loaded, input, trigger, options.runId, reuse, options.priority);
     if (engine === 'auto') {
       const { startAuto } = await import('../auto/auto-run.js');
@@ -293,12 +318,12 @@ export class Revo {
   private pendingListener: ((run: LocalRun, event: HistoryEvent) => void) | undefined;
 
   private adoptLive(run: LocalRun, first: HistoryEvent[], onEvent?: (event: HistoryEvent) => void): LocalRunHandle {
-    const events = new LiveEvents();
+    const events = new (local().handle.LiveEvents)();
     for (const event of first) events.push(event);
     this.live.set(run, events);
     if (onEvent) this.listen(run, onEvent);
     run.done.finally(() => events.wake()).catch(() => {});
-    return new LocalRunHandle(this.store, run.runId, run.definition.name, { run, events });
+    return new (local().handle.LocalRunHandle)(this.store, run.runId, run.definition.name, { run, events });
   }
 
   /** Calls `listener` for every further event of a run this process drives. */
@@ -343,7 +368,7 @@ export class Revo {
 
   /** The local engine of this instance: one per Revo, journaling under `home`. */
   localEngine(): LocalEngine {
-    this.engineCache ??= new LocalEngine({
+    this.engineCache ??= new (local().engine.LocalEngine)({
       activities: this.activities,
       store: this.store,
       ...(this.options.clock && { clock: this.options.clock }),
@@ -371,6 +396,7 @@ export class Revo {
   async getRun(runId: string): Promise<RunHandle> {
     const localId = localRunId(this.store, runId);
     if (localId !== undefined) {
+      const { LocalRunHandle } = (await loadLocal()).handle;
       const inProcess = this.localEngine().runs.get(localId);
       if (inProcess && this.live.has(inProcess)) return new LocalRunHandle(this.store, localId, inProcess.definition.name, { run: inProcess, events: this.live.get(inProcess)! });
       if (!handedOver(this.store, localId)) return new LocalRunHandle(this.store, localId, journalHead(this.store, localId).request.bundle.definition.name, undefined, (id) => this.resume(id));
@@ -397,16 +423,16 @@ export class Revo {
       throw await cannotAsk(error);
     }
     const [{ TemporalRunHandle }, { GrpcError, GRPC }] = await Promise.all([import('./temporal-run-handle.js'), import('../temporal/wire/grpc.js')]);
-    let name = workflow;
+    let description;
     try {
       // The first call is not waited out, as the SDK's connect was not: a server that does not answer now (or refuses this client) cannot be asked.
-      name ??= (await wire.describe(runId)).workflow;
+      description = await wire.describe(runId);
     } catch (error) {
       if (error instanceof UsageError) throw new RunNotFoundError(runId, error.message);
       if (error instanceof GrpcError && [GRPC.UNAVAILABLE, GRPC.UNAUTHENTICATED, GRPC.PERMISSION_DENIED, GRPC.DEADLINE_EXCEEDED].includes(error.code as 14)) throw await cannotAsk(error);
       throw error;
     }
-    return new TemporalRunHandle(this.temporalConnection, runId, name);
+    return new TemporalRunHandle(this.temporalConnection, runId, workflow ?? description.workflow, description);
   }
 
   /** A run's record, the definition it ran and its events, wherever it ran (`revo history`). */
@@ -507,6 +533,7 @@ export class Revo {
         this.notice(`${origin.file} has changed since run ${id} started; it continues with the definition recorded when it started.`);
       }
     }
+    const { LocalRunHandle } = (await loadLocal()).handle;
     const engine = this.localEngine();
     const existing = engine.runs.get(id);
     if (existing && this.live.has(existing)) return new LocalRunHandle(this.store, id, existing.definition.name, { run: existing, events: this.live.get(existing)! });
@@ -583,7 +610,7 @@ function usable<T>(action: () => T): T {
         `${error.message}; the run cannot be resumed safely. \`revo resume ${runId} --accept-damage\` cuts the journal back to line ${error.line - 1} and runs again what it recorded after that (docs/reliability.md#damaged-journals)`,
       );
     }
-    if (error instanceof HandedOverError) throw new UsageError(error.message);
+    if (localModules && error instanceof localModules.engine.HandedOverError) throw new UsageError(error.message);
     if (error instanceof Error && !(error instanceof UsageError) && (error as NodeJS.ErrnoException).code === undefined) throw new UsageError(error.message);
     throw error;
   }

@@ -16,15 +16,17 @@ import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
 import { QueryError, QueryFailedError, RunEndedError, RunFailedError, SignalRejectedError, TemporalGoneError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
-import { signalProblem } from '../sandboxed/signals.js';
 import { valueLimitProblem } from '../sandboxed/value-limits.js';
 import { EVENTS_QUERY, SIGNAL_REJECTED, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
 import type { TemporalRetry } from '../temporal/retry-unavailable.js';
 import { GRPC, GrpcError } from '../temporal/wire/grpc.js';
-import type { TemporalWire } from '../temporal/wire/workflow-service.js';
+import type { TemporalWire, WireDescription } from '../temporal/wire/workflow-service.js';
 import type { TemporalConnection } from './temporal-connection.js';
 import type { EngineName, EventsOptions, RunHandle, WaitOptions } from './run-handle.js';
 import { abortable, pause } from './waiting.js';
+
+/** How long the description Revo.temporalRun read stands in for a new one (a `revo signal` asks once, not twice). */
+const FRESH_MS = 1_000;
 
 /** How often a running run is asked for its new events. */
 const EVENTS_EVERY_MS = 250;
@@ -36,13 +38,18 @@ export class TemporalRunHandle implements RunHandle {
 
   private readonly retry: TemporalRetry;
 
+  /** A description just read (by Revo.temporalRun), taken by the first describeRun if still fresh. */
+  private described: { description: WireDescription; at: number } | undefined;
+
   constructor(
     /** The Revo instance's connection to Temporal: its SDK client, its lean client, its TemporalRetry. */
     private readonly temporal: TemporalConnection,
     readonly runId: string,
     readonly workflow: string,
+    described?: WireDescription,
   ) {
     this.retry = temporal.retry;
+    if (described) this.described = { description: described, at: Date.now() };
   }
 
   /** `action` against Temporal, waited out while the server is away; the give-up names this run. */
@@ -76,8 +83,12 @@ export class TemporalRunHandle implements RunHandle {
 
   /** The run's Temporal status name (RUNNING, COMPLETED, …), task queue and first execution's run id. */
   async describeRun(): Promise<{ status: string; taskQueue: string; firstExecutionRunId: string }> {
+    const given = this.described;
+    this.described = undefined;
+    // Asked again only if older: a run that ended since is told apart when the signal itself finds it gone (see signal).
+    const fresh = given && Date.now() - given.at < FRESH_MS ? given.description : undefined;
     const wire = await this.wire();
-    const { status, taskQueue, firstExecutionRunId } = await this.call(() => wire.describe(this.runId));
+    const { status, taskQueue, firstExecutionRunId } = fresh ?? (await this.call(() => wire.describe(this.runId)));
     return { status, taskQueue, firstExecutionRunId };
   }
 
@@ -117,7 +128,7 @@ export class TemporalRunHandle implements RunHandle {
         // No such update (a run started before signals were Updates): send it as a plain signal.
       }
       // Checked here, against the definition the run started with: no worker would refuse it to the sender.
-      const { bundle } = await this.startArgument();
+      const [{ bundle }, { signalProblem }] = await Promise.all([this.startArgument(), import('../sandboxed/signals.js')]);
       const problem = signalProblem(bundle.definition, name, payload);
       if (problem) throw new SignalRejectedError(this.runId, name, problem);
       await this.call(() => wire.signal(this.runId, name, payload));

@@ -78,12 +78,8 @@ export class InvalidRunInput extends InvalidInputError {
   override name = 'InvalidRunInput';
 }
 
-/** The first entry of a run's journal: how it started. */
-export function journalHead(store: RunStore, runId: string, options: ResumeOptions = {}): StartEntry {
-  const first = readRunJournal(store, runId, options).entries[0] as StartEntry | undefined;
-  if (!first || first.type !== 'run.started' || !first.request) throw new Error(`the journal of run ${runId} does not start with the run's definition`);
-  return first;
-}
+// Read without the engine (stored-run.ts), so finding a run needs no engine loaded.
+export { journalHead } from './stored-run.js';
 
 export class LocalEngine {
   readonly clock: Clock;

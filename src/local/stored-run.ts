@@ -12,6 +12,13 @@ import type { RunStore } from './store.js';
  * run's state file (so a journal cut at a line boundary is caught too). Every reader of
  * a stored run goes through here.
  */
+/** The first entry of a run's journal: how it started. */
+export function journalHead(store: RunStore, runId: string, options: Pick<ReadJournalOptions, 'acceptDamage'> = {}): StartEntry {
+  const first = readRunJournal(store, runId, options).entries[0] as StartEntry | undefined;
+  if (!first || first.type !== 'run.started' || !first.request) throw new Error(`the journal of run ${runId} does not start with the run's definition`);
+  return first;
+}
+
 export function readRunJournal(store: RunStore, runId: string, options: Pick<ReadJournalOptions, 'acceptDamage'> = {}): JournalContents {
   const witness = witnessOf(store.readState(runId));
   return readJournal(store.journalPath(runId), { ...options, ...(witness && { witness }) });

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Revo, SignalRejectedError, TemporalGoneError } from '../../src/index.js';
+import { Revo, RunEndedError, SignalRejectedError, TemporalGoneError } from '../../src/index.js';
 import { connectClient } from '../../src/temporal/connection.js';
 import { startRun } from '../../src/temporal/client.js';
 import { temporalSettings } from '../../src/temporal/settings.js';
@@ -192,6 +192,21 @@ output: { got: { var: got } }
       expect((error as Error).message).toContain(handle.workflowId);
     } finally {
       await givingUp.close();
+    }
+  });
+
+  it('a run that ends between getRun and the signal is said to have ended, not taken for a fault', async () => {
+    const handle = await waitingRun();
+    const revo = new Revo({ temporal: { address: temporalAddress() } });
+    try {
+      const run = await revo.getRun(handle.workflowId);
+      await handle.terminate('ended in between');
+      // Within a second of getRun, whose description the handle takes: the Update finds the run gone.
+      const error = await run.signal('approve', { by: 'ann' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RunEndedError);
+      expect((error as Error).message).toBe(`run ${handle.workflowId} has already ended on Temporal (terminated); signal "approve" was not sent (see it with: revo history ${handle.workflowId})`);
+    } finally {
+      await revo.close();
     }
   });
 
