@@ -5,7 +5,9 @@
  * trailers or from a trailers-only answer, HTTP statuses without one, its deadline, and a
  * server that is not there as UNAVAILABLE, which TemporalRetry waits out.
  */
-import { createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { readFileSync } from 'node:fs';
+import { createSecureServer, createServer, type Http2SecureServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/temporal/reachable.js';
@@ -14,7 +16,7 @@ import { temporalSettings } from '../../src/temporal/settings.js';
 import { frame, GRPC, GrpcChannel, GrpcError, unframe } from '../../src/temporal/wire/grpc.js';
 import { decodePayload, encodePayload } from '../../src/temporal/wire/payloads.js';
 
-let server: Http2Server | undefined;
+let server: Http2Server | Http2SecureServer | undefined;
 let channel: GrpcChannel | undefined;
 afterEach(async () => {
   channel?.close();
@@ -146,5 +148,32 @@ describe('a unary call', () => {
     const again = (await channel!.unary('/x.Y/Z', Buffer.alloc(0), { deadlineMs: 5_000 }).catch((e: unknown) => e)) as GrpcError;
     expect(again.code).toBe(GRPC.INTERNAL);
     expect(again.details).toMatch(/no message/);
+  });
+
+  it('speaks TLS with the CA and server name of the settings, and refuses a server whose name does not match', async () => {
+    const tls = join(import.meta.dirname, '..', 'fixtures', 'tls');
+    server = createSecureServer({ cert: readFileSync(join(tls, 'server.crt')), key: readFileSync(join(tls, 'server.key')) });
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(frame(Buffer.from('secure')));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ca = join(tls, 'server.crt');
+
+    channel = GrpcChannel.forTemporal(temporalSettings({ address, tlsCa: ca, tlsServerName: 'temporal.test' }, {}));
+    expect((await channel.unary('/x.Y/Z', Buffer.alloc(0), { deadlineMs: 5_000 })).toString()).toBe('secure');
+    channel.close();
+
+    // Without the server name, 127.0.0.1 is checked against a certificate for temporal.test.
+    channel = GrpcChannel.forTemporal(temporalSettings({ address, tlsCa: ca }, {}));
+    const error = (await channel.unary('/x.Y/Z', Buffer.alloc(0), { deadlineMs: 5_000 }).catch((e: unknown) => e)) as GrpcError;
+    expect(error).toBeInstanceOf(GrpcError);
+    expect(error.message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID|altnames/i);
+  });
+
+  it('names a certificate file it cannot read', () => {
+    expect(() => GrpcChannel.forTemporal(temporalSettings({ address: '127.0.0.1:1', tlsCa: '/no/such/ca.pem' }, {}))).toThrow('cannot read the CA certificate /no/such/ca.pem');
   });
 });
