@@ -15,7 +15,7 @@ import { activityModules } from '../activities/modules.js';
 import type { ActivityDefinition, ActivitySpec, Catalog } from '../activities/types.js';
 import { BUILTIN_ACTIVITIES } from '../activities/builtins/index.js';
 import { loadActivityModule, loadCatalogFile } from '../activities/catalog.js';
-import { RunEndedError, RunNotFoundError, TemporalUnavailableError, UsageError } from '../errors.js';
+import { RunEndedError, RunNotFoundError, UsageError } from '../errors.js';
 import type { Clock } from '../local/clock.js';
 import type { LocalEngine, LocalRun, RunOrigin } from '../local/engine.js';
 import { JournalCorruptError } from '../local/journal.js';
@@ -412,16 +412,11 @@ export class Revo {
   async temporalRun(runId: string, workflow?: string): Promise<TemporalRunHandle> {
     const cannotAsk = async (error: Error) => {
       const { address } = await this.temporalConnection.settings();
-      const reason = error instanceof TemporalUnavailableError ? error.message.split(': ').slice(1).join(': ') : error.message;
+      // A refused or unresolvable address is said as the SDK path said it; a TLS or auth refusal in its own words.
+      const reason = (error.cause as { syscall?: string } | undefined)?.syscall ? 'nothing answers at that address' : error.message;
       return new RunNotFoundError(runId, `no run "${runId}" in ${this.store.runsDir} (see the runs with \`revo runs\`), and Temporal at ${address} could not be asked about it: ${reason}`);
     };
-    let wire;
-    try {
-      wire = await this.temporalConnection.wire();
-    } catch (error) {
-      if (!(error instanceof TemporalUnavailableError)) throw error;
-      throw await cannotAsk(error);
-    }
+    const wire = await this.temporalConnection.wire();
     const [{ TemporalRunHandle }, { GrpcError, GRPC }] = await Promise.all([import('./temporal-run-handle.js'), import('../temporal/wire/grpc.js')]);
     let description;
     try {

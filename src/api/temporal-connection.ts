@@ -83,13 +83,13 @@ export class TemporalConnection {
 
   /**
    * The lean client for the calls of a signal (describe, the task queue's pollers, the
-   * Update, the plain signal): no SDK, no @grpc/grpc-js. Like connect(), a
-   * TemporalUnavailableError when nothing listens at the address.
+   * Update, the plain signal): no SDK, no @grpc/grpc-js. It starts connecting at once; a
+   * Temporal that is not there fails its first call with UNAVAILABLE (no probe first: on a
+   * remote cluster that would cost a round trip).
    */
   wire(): Promise<TemporalWire> {
     this.wireClient ??= (async () => {
       const settings = await this.settings();
-      if (!(await reachable(settings.address))) throw unreachable(settings, new Error('nothing answers at that address'));
       const { TemporalWire } = await import('../temporal/wire/workflow-service.js');
       return new TemporalWire(settings);
     })();

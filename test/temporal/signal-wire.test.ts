@@ -168,6 +168,7 @@ output: { got: { var: got } }
       const run = await revo.getRun(handle.workflowId);
       await server.kill();
       const signalled = run.signal('approve', { by: 'ann' });
+      signalled.catch(() => {}); // awaited below; this keeps a failure before then from going unhandled
       await eventually(async () => notices.some((n) => /Temporal at .* is unreachable; retrying/.test(n)), 'the retry notice', 30_000);
       await server.start();
       await signalled;

@@ -124,6 +124,14 @@ describe('a unary call', () => {
     expect(((await call(address).catch((e: unknown) => e)) as GrpcError).code).toBe(GRPC.UNAUTHENTICATED);
   });
 
+  it('a server that drops the connection before answering is UNAVAILABLE, not a protocol error', async () => {
+    const address = await serve((stream) => stream.session?.destroy());
+    const error = (await call(address).catch((e: unknown) => e)) as GrpcError;
+    expect(error).toBeInstanceOf(GrpcError);
+    expect(error.code).toBe(GRPC.UNAVAILABLE);
+    expect(transientTemporalError(error)).toBe('unreachable');
+  });
+
   it('gives up at its deadline with DEADLINE_EXCEEDED', async () => {
     const address = await serve(() => {}); // never answers
     const started = Date.now();

@@ -111,6 +111,15 @@ export class GrpcChannel {
     });
   }
 
+  /** Starts connecting now, so the first call finds the session (or its failure) ready. */
+  connect(): void {
+    try {
+      this.open();
+    } catch {
+      // Said by the first call.
+    }
+  }
+
   private open(): ClientHttp2Session {
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
     const url = `${this.tls ? 'https' : 'http'}://${this.authority}`;
@@ -179,6 +188,7 @@ export class GrpcChannel {
         // Trailers-only responses (most errors) carry the status in the headers.
         const status = statusOf(trailers) ?? statusOf(headers);
         if (status instanceof GrpcError) return finish(status);
+        if (headers[constants.HTTP2_HEADER_STATUS] === undefined) return finish(new GrpcError(GRPC.UNAVAILABLE, 'the connection closed before an answer'));
         const http = Number(headers[constants.HTTP2_HEADER_STATUS]);
         if (http !== 200) return finish(new GrpcError(codeOfHttpStatus(http), `the server answered HTTP ${http}`));
         if (status === undefined) return finish(new GrpcError(GRPC.INTERNAL, 'the response ended without a grpc-status'));
@@ -194,8 +204,10 @@ export class GrpcChannel {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => settle(trailersSeen ?? {}));
       stream.on('error', (error: Error & { code?: string }) => {
-        // The connection failed (refused, reset, TLS): what @grpc/grpc-js calls UNAVAILABLE.
-        finish(new GrpcError(GRPC.UNAVAILABLE, `${error.code ? `${error.code}: ` : ''}${error.message}`, { cause: error }));
+        // The connection failed (refused, reset, TLS): what @grpc/grpc-js calls UNAVAILABLE. A
+        // stream cancelled because its session failed carries the socket's error as its cause.
+        const root = error.code === 'ERR_HTTP2_STREAM_CANCEL' && error.cause instanceof Error ? (error.cause as Error & { code?: string }) : error;
+        finish(new GrpcError(GRPC.UNAVAILABLE, root.code && !root.message.includes(root.code) ? `${root.code}: ${root.message}` : root.message, { cause: root }));
       });
       stream.on('close', () => {
         if (settled) return;

@@ -58,7 +58,10 @@ export class TemporalWire {
   constructor(
     private readonly settings: TemporalSettings,
     private readonly channel: GrpcChannel = GrpcChannel.forTemporal(settings),
-  ) {}
+  ) {
+    // The handshake goes on while the caller loads the rest of what it needs.
+    channel.connect();
+  }
 
   private async call<R>(method: string, request: Record<string, unknown>, deadlineMs = CALL_DEADLINE_MS): Promise<R> {
     const service = root.lookupService(WORKFLOW_SERVICE);
