@@ -14,7 +14,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { HistoryEvent } from '../../interpreter/history.js';
 import type { Json } from '../../interpreter/model.js';
 import type { RunOutcome } from '../../interpreter/run.js';
-import { QueryError, QueryFailedError, RunEndedError, RunFailedError, SignalRejectedError, TemporalGoneError } from '../errors.js';
+import { QueryError, QueryFailedError, RunEndedError, RunFailedError, SignalRejectedError, TemporalGoneError, UsageError } from '../errors.js';
 import type { RunRecord } from '../history/record.js';
 import { valueLimitProblem } from '../sandboxed/value-limits.js';
 import { EVENTS_QUERY, SIGNAL_REJECTED, type EventsPage, type RevoWorkflowInput } from '../sandboxed/workflow/contract.js';
@@ -133,9 +133,11 @@ export class TemporalRunHandle implements RunHandle {
       if (problem) throw new SignalRejectedError(this.runId, name, problem);
       await this.call(() => wire.signal(this.runId, name, payload));
     } catch (error) {
+      if (!(error instanceof GrpcError)) throw error;
       // The run ended between the describe and the signal: said as if it had ended before.
-      if (error instanceof GrpcError && error.code === GRPC.NOT_FOUND) await this.running(refusal);
-      throw error;
+      if (error.code === GRPC.NOT_FOUND) await this.running(refusal);
+      // Anything else Temporal answered (a permission, a limit) is the user's to act on, not a bug in Revo.
+      throw new UsageError(`Temporal at ${this.retry.address} did not take signal "${name}" for run ${this.runId}: ${error.message}`);
     }
   }
 

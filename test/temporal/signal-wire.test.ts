@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Revo, RunEndedError, SignalRejectedError, TemporalGoneError } from '../../src/index.js';
+import { Revo, RunEndedError, SignalRejectedError, TemporalGoneError, UsageError } from '../../src/index.js';
 import { connectClient } from '../../src/temporal/connection.js';
 import { startRun } from '../../src/temporal/client.js';
 import { temporalSettings } from '../../src/temporal/settings.js';
@@ -209,6 +209,20 @@ output: { got: { var: got } }
     } finally {
       await revo.close();
     }
+  });
+
+  it('a payload Temporal itself refuses (over its size limit) is a usage error naming the run, not a crash', async () => {
+    const handle = await waitingRun();
+    const revo = new Revo({ temporal: { address: temporalAddress() } });
+    try {
+      const run = await revo.getRun(handle.workflowId);
+      const error = await run.signal('approve', { by: 'x'.repeat(5 * 1024 * 1024) }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(new RegExp(`^Temporal at .* did not take signal "approve" for run ${handle.workflowId}: \\d+ [A-Z_]+: `));
+    } finally {
+      await revo.close();
+    }
+    await handle.terminate('the test is done with it');
   });
 
   it('through the API: the same refusal as a SignalRejectedError', async () => {

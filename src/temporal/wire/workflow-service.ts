@@ -128,7 +128,14 @@ export class TemporalWire {
       request: { meta: { updateId, identity: this.identity }, input: { name, args: { payloads: [encodePayload(payload)] } } },
     };
     for (;;) {
-      const response = await this.call<Response>('UpdateWorkflowExecution', request, UPDATE_DEADLINE_MS);
+      let response: Response;
+      try {
+        response = await this.call<Response>('UpdateWorkflowExecution', request, UPDATE_DEADLINE_MS);
+      } catch (error) {
+        // A worker slower than one call's deadline: ask again, as for a stage below COMPLETED (the SDK, too, waits as long as it takes).
+        if (error instanceof GrpcError && error.code === GRPC.DEADLINE_EXCEEDED) continue;
+        throw error;
+      }
       const failure = response.outcome?.failure;
       if (failure) return { ok: false, type: failure.applicationFailureInfo?.type || undefined, message: failure.message ?? '' };
       if (response.outcome || (response.stage ?? 0) >= COMPLETED) return { ok: true };
