@@ -6,9 +6,10 @@
  * the start, which the buffering of docs/dsl.md#signals-and-queries makes the same as sending them later.
  *
  * With REVO_RECORD_HISTORIES=1 it also writes each Temporal history to
- * test/fixtures/histories/, which test/replay-histories.test.ts replays on every run.
+ * test/fixtures/histories/revision-<WORKFLOW_REVISION>/, which test/replay-histories.test.ts
+ * replays on every run: recorded once per workflow revision, when the revision is new.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,11 +25,12 @@ import { buildBundle } from '../../src/load/bundle.js';
 import { WorkflowSet } from '../../src/load/workflow-set.js';
 import { VirtualClock } from '../../src/local/clock.js';
 import { LocalEngine } from '../../src/local/engine.js';
+import { WORKFLOW_REVISION } from '../../src/sandboxed/workflow/contract.js';
 import { comparableRecord, temporalEnv, type TemporalTestEnv } from './harness.js';
 
 const DEFINITIONS = join(import.meta.dirname, '..', '..', 'definitions');
 const INPUTS = join(DEFINITIONS, 'inputs');
-const HISTORIES = join(import.meta.dirname, '..', 'fixtures', 'histories');
+const HISTORIES = join(import.meta.dirname, '..', 'fixtures', 'histories', `revision-${WORKFLOW_REVISION}`);
 const INPUT_FILES = readdirSync(INPUTS).filter((f) => f.endsWith('.json')).sort();
 /** Longest sleep or wait timeout kept: real time on the dev server. */
 const LONGEST_MS = 300;
@@ -127,6 +129,7 @@ describe('every example gives the same run record on both engines', () => {
     if (process.env.REVO_RECORD_HISTORIES) {
       // The workflow id too: the definitions read it (`workflow.id`), so a replay must use the same.
       const history = JSON.parse(historyToJSON(await onTemporal.handle.fetchHistory())) as unknown;
+      mkdirSync(HISTORIES, { recursive: true });
       writeFileSync(join(HISTORIES, inputFile), `${JSON.stringify({ workflowId: onTemporal.handle.workflowId, history })}\n`);
     }
     expect(comparableRecord(onTemporal.record)).toEqual(comparableRecord(local));
