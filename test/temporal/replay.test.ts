@@ -17,7 +17,7 @@ import { workspace } from '../process-helpers.js';
 import { temporalCli, temporalEnv, type TemporalTestEnv } from './harness.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'revo.js');
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'histories');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'histories', 'revision-0');
 const work = testActivity('t.work');
 const ACTIVITIES = [work];
 const FLOW = `revo: 1
