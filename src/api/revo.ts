@@ -533,7 +533,6 @@ export class Revo {
     const existing = engine.runs.get(id);
     if (existing && this.live.has(existing)) return new LocalRunHandle(this.store, id, existing.definition.name, { run: existing, events: this.live.get(existing)! });
     // The journal's events come first, then what the resume writes: a follower sees the whole run.
-    // The journal's events come first, then what the resume writes: a follower sees the whole run.
     const first = usable(() => storedEvents(this.store, id, options));
     this.pendingListener = (_run, event) => first.push(event);
     let run: LocalRun;
