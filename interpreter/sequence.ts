@@ -72,34 +72,31 @@ export function runStep(step: Step, exec: Exec): Promise<void> {
     throw error;
   };
   const ended = () => run.active.delete(key);
+  const onCompleted = (result: StepResult | void): void => {
+    try {
+      completed(result);
+    } catch (thrown) {
+      failed(thrown);
+    } finally {
+      ended();
+    }
+  };
+  const onFailed: (thrown: unknown) => never = (thrown) => {
+    try {
+      return failed(thrown);
+    } finally {
+      ended();
+    }
+  };
   let running: Promise<StepResult | void>;
   try {
     running = handler.run(step as never, { ...exec, parent: key }, key, input);
   } catch (thrown) {
     try {
-      return failed(thrown);
+      onFailed(thrown);
     } catch (error) {
       return Promise.reject(error);
-    } finally {
-      ended();
     }
   }
-  return running.then(
-    (result) => {
-      try {
-        completed(result);
-      } catch (thrown) {
-        failed(thrown);
-      } finally {
-        ended();
-      }
-    },
-    (thrown) => {
-      try {
-        failed(thrown);
-      } finally {
-        ended();
-      }
-    },
-  );
+  return running.then(onCompleted, onFailed);
 }
