@@ -366,8 +366,8 @@ export class Revo {
     return new TemporalRunHandle(this.temporalConnection, handle.workflowId, workflow.name);
   }
 
-  /** The local engine of this instance: one per Revo, journaling under `home`. */
-  localEngine(): LocalEngine {
+  /** The local engine of this instance: one per Revo, journaling under `home` (after a loadLocal()). */
+  private localEngine(): LocalEngine {
     this.engineCache ??= new (local().engine.LocalEngine)({
       activities: this.activities,
       store: this.store,
