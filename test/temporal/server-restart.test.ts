@@ -52,6 +52,16 @@ function expectNoStackTrace(text: string): void {
 /** How many lines of `text` mention step `id` as done (the progress view prints one per step). */
 const doneLines = (text: string, id: string) => text.split('\n').filter((line) => new RegExp(`✓ ${id}\\b`).test(line)).length;
 
+/** The nap run ended completed, each step done once and shown once (followed on from the last event seen), and no stack trace. */
+function expectCompletedOnce(run: Awaited<ReturnType<typeof startRun>>, ws: Workspace): void {
+  expect(run.stdout()).toContain(`run ${run.runId} completed`);
+  expect(run.stdout()).toContain('"step": "after"');
+  expect(ws.effects()).toEqual(['start before', 'done before', 'start after', 'done after']);
+  expect(doneLines(run.stderr(), 'before')).toBe(1);
+  expect(doneLines(run.stderr(), 'after')).toBe(1);
+  expectNoStackTrace(run.stderr());
+}
+
 describe('a Temporal server restart under a following client', () => {
   it('revo run --engine temporal waits for the server, then follows the run to its end from where it was', async () => {
     const server = await restartableServer();
@@ -69,13 +79,7 @@ describe('a Temporal server restart under a following client', () => {
 
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toMatch(/Temporal at 127\.0\.0\.1:\d+ answers again/);
-    expect(run.stdout()).toContain(`run ${run.runId} completed`);
-    expect(run.stdout()).toContain('"step": "after"');
-    expect(ws.effects()).toEqual(['start before', 'done before', 'start after', 'done after']);
-    // Followed on from the last event seen: nothing shown twice.
-    expect(doneLines(run.stderr(), 'before')).toBe(1);
-    expect(doneLines(run.stderr(), 'after')).toBe(1);
-    expectNoStackTrace(run.stderr());
+    expectCompletedOnce(run, ws);
     // The worker rode it out too, saying so in one line rather than the SDK's warning per retried poll.
     expect(worker.child.exitCode).toBe(null);
     expect(worker.stderr()).toMatch(/Temporal at 127\.0\.0\.1:\d+ is unreachable; retrying until it is back/);
@@ -101,12 +105,7 @@ describe('a Temporal server restart under a following client', () => {
     await server.start();
 
     expect(await run.exited).toBe(0);
-    expect(run.stdout()).toContain(`run ${run.runId} completed`);
-    expect(run.stdout()).toContain('"step": "after"');
-    expect(ws.effects()).toEqual(['start before', 'done before', 'start after', 'done after']);
-    expect(doneLines(run.stderr(), 'before')).toBe(1);
-    expect(doneLines(run.stderr(), 'after')).toBe(1);
-    expectNoStackTrace(run.stderr());
+    expectCompletedOnce(run, ws);
     expect(worker.child.exitCode).toBe(null);
   });
 
