@@ -2,8 +2,8 @@
  * `npm run bench:scale`: does Revo scale out on Temporal like the same workflow written by
  * hand in TypeScript, and how fast is `revo signal`?
  *
- * One dev server. For each worker count (--workers, default 1,2,4) and each form, N real
- * worker processes on a task queue of their own:
+ * For each worker count (--workers, default 1,2,4) and each form, N real worker processes
+ * on a task queue of their own, on a fresh dev server per burst:
  *   Revo:         `revo worker --activities dist/bench/bench-activities.js` (the built CLI);
  *   hand-written: dist/bench/scale-handwritten-worker.js, the hand-written workflows in their
  *                 own bundle with the same activity and worker settings.
@@ -122,10 +122,10 @@ interface Form {
   label: string;
   taskQueue: string;
   spawnWorker(address: string): ChildProcess;
-  start(client: Client, workflowId: string): Promise<WorkflowHandle>;
+  start(client: Client, workflowId: string, address: string): Promise<WorkflowHandle>;
 }
 
-function forms(handwrittenCode: string, address: string): Form[] {
+function forms(handwrittenCode: string): Form[] {
   const revoBundle = stepsBundle(STEPS);
   return [
     {
@@ -139,7 +139,7 @@ function forms(handwrittenCode: string, address: string): Form[] {
       taskQueue: 'scale-revo',
       spawnWorker: (addr) => spawn(process.execPath, [...WORKER_NODE_FLAGS, REVO_BIN, 'worker', '--activities', BENCH_ACTIVITIES, '--address', addr, '--task-queue', 'scale-revo'], { stdio: ['ignore', 'ignore', 'pipe'] }),
       // The real client path of `revo start`: argument, memo and search attributes built by startRun.
-      start: (client, workflowId) => startRun(client, { address, namespace: 'default', taskQueue: 'scale-revo' }, { bundle: revoBundle, input: {}, trigger: { by: 'bench', input: {} }, workflowId }),
+      start: (client, workflowId, address) => startRun(client, { address, namespace: 'default', taskQueue: 'scale-revo' }, { bundle: revoBundle, input: {}, trigger: { by: 'bench', input: {} }, workflowId }),
     },
   ];
 }
@@ -205,13 +205,29 @@ async function taskTrouble(handles: WorkflowHandle[]): Promise<Burst['taskTroubl
 
 let runNumber = 0;
 
+/**
+ * A burst on a dev server of its own: the server's CPU per run grows with the runs it
+ * holds (about 60 ms per run at the first burst, 110 ms at the eighth, measured), so a
+ * shared server would charge whichever form goes second for the other's runs.
+ */
+async function freshBurst(form: Form, workers: number): Promise<Burst> {
+  const server = await startDevServer({ log: (line) => console.error(`[temporal] ${line}`) });
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    return await burst(new Client({ connection }), form, workers, server.address);
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+}
+
 async function burst(client: Client, form: Form, workers: number, address: string): Promise<Burst> {
   const children = await Promise.all(Array.from({ length: workers }, () => readyWorker(form, address)));
   try {
     const handles: WorkflowHandle[] = [];
     const run = async (): Promise<number> => {
       const started = performance.now();
-      const handle = await form.start(client, `scale-${form.taskQueue}-${process.pid}-${++runNumber}`);
+      const handle = await form.start(client, `scale-${form.taskQueue}-${process.pid}-${++runNumber}`, address);
       handles.push(handle);
       const output = (await handle.result()) as Json;
       if (JSON.stringify(output) !== JSON.stringify({ i: STEPS })) throw new Error(`${form.label} returned ${JSON.stringify(output)}, not {"i":${STEPS}}`);
@@ -249,15 +265,15 @@ async function burst(client: Client, form: Form, workers: number, address: strin
   }
 }
 
-async function scale(client: Client, handwrittenCode: string, address: string): Promise<void> {
-  const [hand, revo] = forms(handwrittenCode, address);
+async function scale(handwrittenCode: string): Promise<void> {
+  const [hand, revo] = forms(handwrittenCode);
   const results = new Map<number, Map<Form, Burst>>();
   for (const [index, workers] of WORKER_COUNTS.entries()) {
     const byForm = new Map<Form, Burst>();
     // Alternate which form goes first at each count.
     for (const form of index % 2 === 0 ? [hand!, revo!] : [revo!, hand!]) {
       progress(`${form.label}: ${RUNS} runs of ${STEPS} steps at once on ${workers} worker process${workers === 1 ? '' : 'es'}`);
-      byForm.set(form, await burst(client, form, workers, address));
+      byForm.set(form, await freshBurst(form, workers));
     }
     results.set(workers, byForm);
   }
@@ -312,7 +328,7 @@ function timedCommand(command: string, argv: string[], cwd: string): Promise<{ s
 }
 
 async function signalLatency(client: Client, address: string, temporalCli: string): Promise<void> {
-  const [, revo] = forms('', address);
+  const [, revo] = forms('');
   const worker = await readyWorker(revo!, address);
   const cwd = mkdtempSync(join(tmpdir(), 'revo-bench-signal-'));
   try {
@@ -368,25 +384,30 @@ async function main(): Promise<void> {
   );
   console.log(loadLine('before'));
   console.log('Zigflow: not benchmarked — no zigflow module is served by the Go module proxy on this machine.');
-  const server = await startDevServer({ log: (line) => console.error(`[temporal] ${line}`) });
-  const connection = await Connection.connect({ address: server.address });
   const dir = mkdtempSync(join(tmpdir(), 'revo-bench-scale-'));
   try {
-    const client = new Client({ connection });
     const { code } = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./temporal-handwritten-workflow.js', import.meta.url)),
       logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
     });
     const handwrittenCode = join(dir, 'handwritten-workflow.js');
     writeFileSync(handwrittenCode, code);
-    if (args.only !== 'signal') await scale(client, handwrittenCode, server.address);
-    if (args.only !== 'scale') {
-      if (server.cli) await signalLatency(client, server.address, server.cli);
-      else console.log('\nSignal latency: not measured (no temporal CLI binary to compare with).');
-    }
-    console.log(loadLine('after'));
+    if (args.only !== 'signal') await scale(handwrittenCode);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (args.only !== 'scale') await signals();
+  console.log(loadLine('after'));
+}
+
+/** The signal latency, on a dev server of its own. */
+async function signals(): Promise<void> {
+  const server = await startDevServer({ log: (line) => console.error(`[temporal] ${line}`) });
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    if (server.cli) await signalLatency(new Client({ connection }), server.address, server.cli);
+    else console.log('\nSignal latency: not measured (no temporal CLI binary to compare with).');
+  } finally {
     await connection.close();
     await server.stop();
   }
