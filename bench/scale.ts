@@ -42,7 +42,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Json } from '../interpreter/model.js';
 import { startRun } from '../src/temporal/client.js';
-import { startDevServer } from '../src/temporal/dev-server.js';
+import { startDevServer, type DevServer } from '../src/temporal/dev-server.js';
 import { median, positive, table } from './report.js';
 import { bundleOf, loadLine, percentile, ratio, stepsBundle } from './temporal-common.js';
 
@@ -206,15 +206,16 @@ async function taskTrouble(handles: WorkflowHandle[]): Promise<Burst['taskTroubl
 let runNumber = 0;
 
 /**
- * A burst on a dev server of its own: the server's CPU per run grows with the runs it
- * holds (about 60 ms per run at the first burst, 110 ms at the eighth, measured), so a
- * shared server would charge whichever form goes second for the other's runs.
+ * `use` with a client of a dev server of its own, stopped afterwards. Each burst gets one:
+ * the server's CPU per run grows with the runs it holds (about 60 ms per run at the first
+ * burst, 110 ms at the eighth, measured), so a shared server would charge whichever form
+ * goes second for the other's runs.
  */
-async function freshBurst(form: Form, workers: number): Promise<Burst> {
+async function onFreshServer<T>(use: (client: Client, server: DevServer) => Promise<T>): Promise<T> {
   const server = await startDevServer({ log: (line) => console.error(`[temporal] ${line}`) });
   const connection = await Connection.connect({ address: server.address });
   try {
-    return await burst(new Client({ connection }), form, workers, server.address);
+    return await use(new Client({ connection }), server);
   } finally {
     await connection.close();
     await server.stop();
@@ -273,7 +274,7 @@ async function scale(handwrittenCode: string): Promise<void> {
     // Alternate which form goes first at each count.
     for (const form of index % 2 === 0 ? [hand!, revo!] : [revo!, hand!]) {
       progress(`${form.label}: ${RUNS} runs of ${STEPS} steps at once on ${workers} worker process${workers === 1 ? '' : 'es'}`);
-      byForm.set(form, await freshBurst(form, workers));
+      byForm.set(form, await onFreshServer((client, server) => burst(client, form, workers, server.address)));
     }
     results.set(workers, byForm);
   }
@@ -384,33 +385,27 @@ async function main(): Promise<void> {
   );
   console.log(loadLine('before'));
   console.log('Zigflow: not benchmarked — no zigflow module is served by the Go module proxy on this machine.');
-  const dir = mkdtempSync(join(tmpdir(), 'revo-bench-scale-'));
-  try {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('./temporal-handwritten-workflow.js', import.meta.url)),
-      logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  if (args.only !== 'signal') {
+    const dir = mkdtempSync(join(tmpdir(), 'revo-bench-scale-'));
+    try {
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: fileURLToPath(new URL('./temporal-handwritten-workflow.js', import.meta.url)),
+        logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+      });
+      const handwrittenCode = join(dir, 'handwritten-workflow.js');
+      writeFileSync(handwrittenCode, code);
+      await scale(handwrittenCode);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (args.only !== 'scale') {
+    await onFreshServer(async (client, server) => {
+      if (server.cli) await signalLatency(client, server.address, server.cli);
+      else console.log('\nSignal latency: not measured (no temporal CLI binary to compare with).');
     });
-    const handwrittenCode = join(dir, 'handwritten-workflow.js');
-    writeFileSync(handwrittenCode, code);
-    if (args.only !== 'signal') await scale(handwrittenCode);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
-  if (args.only !== 'scale') await signals();
   console.log(loadLine('after'));
-}
-
-/** The signal latency, on a dev server of its own. */
-async function signals(): Promise<void> {
-  const server = await startDevServer({ log: (line) => console.error(`[temporal] ${line}`) });
-  const connection = await Connection.connect({ address: server.address });
-  try {
-    if (server.cli) await signalLatency(new Client({ connection }), server.address, server.cli);
-    else console.log('\nSignal latency: not measured (no temporal CLI binary to compare with).');
-  } finally {
-    await connection.close();
-    await server.stop();
-  }
 }
 
 await main();
